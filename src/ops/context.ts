@@ -1,0 +1,32 @@
+import type { Kysely } from 'kysely'
+import type { Operations } from './operations.js'
+
+/** The database families Retort speaks; MariaDB is `mysql`. */
+export type DialectName = 'sqlite' | 'postgres' | 'mysql'
+
+/** What a migration may ask of the dialect it runs on. */
+export interface DialectInfo {
+  readonly name: DialectName
+  /** Whether DDL can be rolled back inside a transaction. */
+  readonly transactionalDdl: boolean
+}
+
+/** The argument of a revision's `upgrade` and `downgrade` functions. */
+export interface MigrationContext {
+  /** Schema operations that also work in `--sql` mode. */
+  readonly op: Operations
+  /** Kysely on the migration's connection and transaction (captures statements offline). */
+  readonly db: Kysely<any>
+  /** `-x KEY=VALUE` pairs from the command line. */
+  readonly args: Readonly<Record<string, string>>
+  readonly dialect: DialectInfo
+  /** True when the run writes a SQL script instead of touching a database. */
+  readonly offline: boolean
+}
+
+/** What createOperations needs: the run's Kysely (online or capturing) and its dialect. */
+export interface OperationsContext {
+  readonly db: Kysely<any>
+  readonly dialect: DialectName
+  readonly offline: boolean
+}

@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import mysql from 'mysql2/promise'
+
+/**
+ * The databases a suite runs against: SQLite always, PostgreSQL and MariaDB
+ * when RETORT_TEST_PG_URL / RETORT_TEST_MYSQL_URL are set. Under
+ * RETORT_TEST_ALL_DBS=1 a missing server is a failure, not a skip.
+ */
+export type TestDialect = 'sqlite' | 'postgres' | 'mysql'
+
+export interface FreshDatabase {
+  /** URL of an empty database (SQLite file, PostgreSQL schema, MariaDB database). */
+  readonly url: string
+  /** Name of the PostgreSQL schema / MariaDB database, or the SQLite file path. */
+  readonly namespace: string
+  readonly cleanup: () => Promise<void>
+}
+
+export interface TestDatabase {
+  readonly dialect: TestDialect
+  /** Why the database is unavailable, or undefined when it can be used. */
+  readonly skip: string | undefined
+  fresh(): Promise<FreshDatabase>
+}
+
+const requireAll = process.env.RETORT_TEST_ALL_DBS === '1'
+
+function uniqueName(): string {
+  return `rt_${randomBytes(6).toString('hex')}`
+}
+
+function withSearchPath(url: string, schema: string): string {
+  const u = new URL(url)
+  u.searchParams.set('options', `-c search_path=${schema}`)
+  return u.toString()
+}
+
+const sqlite: TestDatabase = {
+  dialect: 'sqlite',
+  skip: undefined,
+  async fresh() {
+    const dir = mkdtempSync(join(tmpdir(), 'retort-db-'))
+    const file = join(dir, 'test.db')
+    return {
+      url: `sqlite:${file}`,
+      namespace: file,
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    }
+  },
+}
+
+function postgres(url: string | undefined): TestDatabase {
+  return {
+    dialect: 'postgres',
+    skip: url ? undefined : 'RETORT_TEST_PG_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/test)',
+    async fresh() {
+      const schema = uniqueName()
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      await client.query(`CREATE SCHEMA ${schema}`)
+      await client.end()
+      return {
+        url: withSearchPath(url!, schema),
+        namespace: schema,
+        cleanup: async () => {
+          const c = new pg.Client({ connectionString: url })
+          await c.connect()
+          await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+          await c.end()
+        },
+      }
+    },
+  }
+}
+
+function mariadb(url: string | undefined): TestDatabase {
+  return {
+    dialect: 'mysql',
+    skip: url ? undefined : 'RETORT_TEST_MYSQL_URL is not set (e.g. mysql://root@127.0.0.1:3306/test)',
+    async fresh() {
+      const name = uniqueName()
+      const conn = await mysql.createConnection(url!)
+      await conn.query(`CREATE DATABASE ${name}`)
+      await conn.end()
+      const u = new URL(url!)
+      u.pathname = `/${name}`
+      return {
+        url: u.toString(),
+        namespace: name,
+        cleanup: async () => {
+          const c = await mysql.createConnection(url!)
+          await c.query(`DROP DATABASE IF EXISTS ${name}`)
+          await c.end()
+        },
+      }
+    },
+  }
+}
+
+/** Every database of the test matrix, with a skip reason for the absent ones. */
+export function testDatabases(): readonly TestDatabase[] {
+  const all = [sqlite, postgres(process.env.RETORT_TEST_PG_URL), mariadb(process.env.RETORT_TEST_MYSQL_URL)]
+  if (requireAll) {
+    const missing = all.filter((d) => d.skip).map((d) => `${d.dialect}: ${d.skip}`)
+    if (missing.length) throw new Error(`RETORT_TEST_ALL_DBS=1 but ${missing.join('; ')}`)
+  }
+  return all
+}
