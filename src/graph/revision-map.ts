@@ -1,0 +1,486 @@
+import { GraphError } from '../errors.js'
+import { messageOf, type RevisionRecord } from './revision.js'
+
+/** Characters that are syntax in identifiers and so may not appear in a revision id (behavior.md a.1). */
+const ID_SYNTAX = /[@\-+:]/g
+/** Labels may not contain these either, nor whitespace (behavior.md a.5, Retort rule). */
+const LABEL_SYNTAX = /[@\-+:\s]/
+
+/** A revision inside the graph: the record plus everything derived from its neighbours. */
+export interface Revision {
+  /** Position in load order. */
+  readonly index: number
+  readonly id: string
+  readonly record: RevisionRecord
+  readonly downRevisions: readonly string[]
+  /** dependsOn exactly as written in the file (labels stay labels). */
+  readonly dependsOn: readonly string[]
+  /** Labels declared by this file. */
+  readonly declaredLabels: readonly string[]
+  /** Labels this revision carries (behavior.md a.5), sorted. */
+  readonly branchLabels: readonly string[]
+  readonly doc: string
+  readonly message: string
+  readonly path: string
+  /** Revisions naming this one as a down revision, in load order. */
+  readonly children: readonly Revision[]
+  readonly isBase: boolean
+  readonly isHead: boolean
+  /** A head that some revision depends on. */
+  readonly isEffectiveHead: boolean
+  readonly isBranchPoint: boolean
+  readonly isMergePoint: boolean
+}
+
+interface MutableRevision extends Revision {
+  children: Revision[]
+  branchLabels: string[]
+  isHead: boolean
+  isEffectiveHead: boolean
+  isBranchPoint: boolean
+}
+
+/**
+ * The revision graph: revisions in load order, indexed by id and label, with
+ * the edges behavior.md a.2 and a.3 define. Built once per command from the
+ * records of the version locations; validation failures throw GraphError.
+ *
+ * Edges are kept as integer arrays so that walks over 50,000 revisions stay cheap.
+ */
+export class RevisionMap {
+  readonly revisions: readonly Revision[]
+  /** Every head (effective heads included), load order. */
+  readonly heads: readonly Revision[]
+  /** Heads nothing depends on: the meaning of `heads`. */
+  readonly realHeads: readonly Revision[]
+  readonly bases: readonly Revision[]
+
+  /** Down revisions as indices. */
+  readonly downIdx: readonly (readonly number[])[]
+  /** Dependencies resolved to indices, declared order. */
+  readonly depIdx: readonly (readonly number[])[]
+  /** Effective parents (behavior.md a.3): down revisions, then non-redundant dependencies. */
+  readonly effParents: readonly (readonly number[])[]
+  /** Reverse of effParents, load order. */
+  readonly effChildren: readonly (readonly number[])[]
+  /** Children through down revisions only. */
+  readonly childIdx: readonly (readonly number[])[]
+  /** Longest path from a base over down revisions and dependencies: an ancestor always has a lower one. */
+  readonly generation: Int32Array
+
+  private readonly byId = new Map<string, number>()
+  /** Every id and every declared label, for lookups and prefixes. */
+  private readonly names = new Map<string, number>()
+  private sortedNames: string[] | undefined
+  private readonly mark: Int32Array
+  private epoch = 0
+
+  private constructor(records: readonly RevisionRecord[]) {
+    const n = records.length
+    const revs: MutableRevision[] = records.map((record, index) => ({
+      index,
+      id: record.revision,
+      record,
+      downRevisions: record.downRevisions,
+      dependsOn: record.dependsOn,
+      declaredLabels: record.branchLabels,
+      branchLabels: [],
+      doc: record.doc,
+      message: messageOf(record.doc),
+      path: record.path,
+      children: [],
+      isBase: record.downRevisions.length === 0,
+      isHead: true,
+      isEffectiveHead: false,
+      isBranchPoint: false,
+      isMergePoint: record.downRevisions.length > 1,
+    }))
+    this.revisions = revs
+    this.mark = new Int32Array(n)
+    this.generation = new Int32Array(n)
+
+    this.indexIds(revs)
+    this.indexLabels(revs)
+    const downIdx = revs.map((r) => r.downRevisions.map((d) => this.downRevisionIndex(r, d)))
+    const depIdx = revs.map((r) => uniq(r.dependsOn.map((d) => this.dependencyIndex(r, d))))
+    this.downIdx = downIdx
+    this.depIdx = depIdx
+
+    const childIdx: number[][] = revs.map(() => [])
+    const dependents = new Int32Array(n)
+    for (let i = 0; i < n; i++) {
+      for (const p of downIdx[i]!) {
+        if (p === i) throw new GraphError(`Self-loop is detected in revisions (${revs[i]!.id})`, [revs[i]!.path])
+        childIdx[p]!.push(i)
+      }
+      for (const d of depIdx[i]!) {
+        if (d === i) {
+          throw new GraphError(`Dependency self-loop is detected in revisions (${revs[i]!.id})`, [revs[i]!.path])
+        }
+        dependents[d]!++
+      }
+    }
+    this.childIdx = childIdx
+    this.checkCycles(downIdx, 'Cycle')
+    this.checkCycles(
+      revs.map((_, i) => [...downIdx[i]!, ...depIdx[i]!]),
+      'Dependency cycle',
+    )
+    this.computeGenerations()
+
+    for (const r of revs) {
+      r.children = childIdx[r.index]!.map((c) => revs[c]!)
+      r.isHead = r.children.length === 0
+      r.isBranchPoint = r.children.length > 1
+      r.isEffectiveHead = r.isHead && dependents[r.index]! > 0
+    }
+    this.heads = revs.filter((r) => r.isHead)
+    this.realHeads = this.heads.filter((r) => !r.isEffectiveHead)
+    this.bases = revs.filter((r) => r.isBase)
+
+    this.effParents = this.normalizeDependencies()
+    const effChildren: number[][] = revs.map(() => [])
+    this.effParents.forEach((ps, i) => ps.forEach((p) => effChildren[p]!.push(i)))
+    this.effChildren = effChildren
+
+    this.carryLabels(revs, dependents)
+  }
+
+  /** Build and validate the graph; throws GraphError naming the files at fault. */
+  static build(records: readonly RevisionRecord[]): RevisionMap {
+    return new RevisionMap(records)
+  }
+
+  get size(): number {
+    return this.revisions.length
+  }
+
+  /** The revision with exactly this id, if any. */
+  byRevisionId(id: string): Revision | undefined {
+    const i = this.byId.get(id)
+    return i === undefined ? undefined : this.revisions[i]
+  }
+
+  /** Exact id or declared label. */
+  byName(name: string): Revision | undefined {
+    const i = this.names.get(name)
+    return i === undefined ? undefined : this.revisions[i]
+  }
+
+  /** Table keys (ids and labels) longer than three characters that start with `prefix` (behavior.md b.2). */
+  prefixMatches(prefix: string): string[] {
+    const sorted = (this.sortedNames ??= [...this.names.keys()].sort())
+    let lo = 0
+    let hi = sorted.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (sorted[mid]! < prefix) lo = mid + 1
+      else hi = mid
+    }
+    const out: string[] = []
+    for (let k = lo; k < sorted.length && sorted[k]!.startsWith(prefix); k++) {
+      if (sorted[k]!.length > 3) out.push(sorted[k]!)
+    }
+    return out
+  }
+
+  /** Every table key, for "did you mean" hints. */
+  allNames(): IterableIterator<string> {
+    return this.names.keys()
+  }
+
+  /** Whether a label with this name is declared. */
+  isLabel(name: string): boolean {
+    return this.names.has(name) && !this.byId.has(name)
+  }
+
+  /** Ancestor test: is `a` equal to `b` or below it? `withDeps` also follows dependencies. */
+  isAncestor(a: number, b: number, withDeps: boolean): boolean {
+    if (a === b) return true
+    const gen = this.generation
+    if (gen[a]! >= gen[b]!) return false
+    const epoch = this.nextEpoch()
+    const stack = [b]
+    this.mark[b] = epoch
+    while (stack.length) {
+      const x = stack.pop()!
+      const parents = withDeps ? this.effOrRawParents(x) : this.downIdx[x]!
+      for (const p of parents) {
+        if (p === a) return true
+        if (this.mark[p] === epoch || gen[p]! <= gen[a]!) continue
+        this.mark[p] = epoch
+        stack.push(p)
+      }
+    }
+    return false
+  }
+
+  /** `from` and all their ancestors, as a membership array (1 = member). */
+  ancestorSet(from: Iterable<number>, withDeps: boolean): Uint8Array {
+    const set = new Uint8Array(this.size)
+    const stack: number[] = []
+    for (const f of from) {
+      if (!set[f]) {
+        set[f] = 1
+        stack.push(f)
+      }
+    }
+    while (stack.length) {
+      const x = stack.pop()!
+      for (const p of withDeps ? this.effOrRawParents(x) : this.downIdx[x]!) {
+        if (!set[p]) {
+          set[p] = 1
+          stack.push(p)
+        }
+      }
+    }
+    return set
+  }
+
+  /** `from` and all their descendants, as a membership array. */
+  descendantSet(from: Iterable<number>, withDeps: boolean): Uint8Array {
+    const set = new Uint8Array(this.size)
+    const stack: number[] = []
+    for (const f of from) {
+      if (!set[f]) {
+        set[f] = 1
+        stack.push(f)
+      }
+    }
+    while (stack.length) {
+      const x = stack.pop()!
+      for (const c of withDeps ? this.effChildren[x]! : this.childIdx[x]!) {
+        if (!set[c]) {
+          set[c] = 1
+          stack.push(c)
+        }
+      }
+    }
+    return set
+  }
+
+  /** Whether x shares lineage with y: equal, ancestor or descendant over down revisions (behavior.md b.3). */
+  sharesLineage(x: number, y: number): boolean {
+    return this.isAncestor(x, y, false) || this.isAncestor(y, x, false)
+  }
+
+  // During construction effParents is not ready yet; generations and cycle checks use raw edges.
+  private effOrRawParents(x: number): readonly number[] {
+    return this.effParents ? this.effParents[x]! : [...this.downIdx[x]!, ...this.depIdx[x]!]
+  }
+
+  private nextEpoch(): number {
+    this.epoch++
+    if (this.epoch === 0x7fffffff) {
+      this.mark.fill(0)
+      this.epoch = 1
+    }
+    return this.epoch
+  }
+
+  private indexIds(revs: readonly Revision[]): void {
+    for (const r of revs) {
+      const bad = r.id.match(ID_SYNTAX)
+      if (bad || r.id.length === 0) {
+        const chars = bad ? [...new Set(bad)].map((c) => `'${c}'`).join(', ') : ''
+        throw new GraphError(
+          r.id.length === 0
+            ? `Empty revision identifier in ${r.path}`
+            : `Character(s) ${chars} not allowed in revision identifier '${r.id}' (${r.path}); ` +
+              `ids may not contain @ - + :`,
+          [r.path],
+        )
+      }
+      const seen = this.byId.get(r.id)
+      if (seen !== undefined) {
+        const first = revs[seen]!
+        throw new GraphError(
+          `Revision ${r.id} is present more than once: ${first.path} and ${r.path}; give one of them a new id`,
+          [first.path, r.path],
+        )
+      }
+      this.byId.set(r.id, r.index)
+      this.names.set(r.id, r.index)
+    }
+  }
+
+  private indexLabels(revs: readonly Revision[]): void {
+    for (const r of revs) {
+      for (const label of r.declaredLabels) {
+        if (label.length === 0 || LABEL_SYNTAX.test(label)) {
+          throw new GraphError(
+            `Branch name '${label}' in revision ${r.id} (${r.path}) is not allowed: ` +
+              `labels must be non-empty and may not contain @ : + - or whitespace`,
+            [r.path],
+          )
+        }
+        const owner = this.names.get(label)
+        if (owner !== undefined) {
+          const other = revs[owner]!
+          const what = this.byId.has(label) ? 'as a revision id' : 'as a branch label'
+          throw new GraphError(
+            `Branch name '${label}' in revision ${r.id} (${r.path}) already used ${what} by revision ` +
+              `${other.id} (${other.path}); pick another label`,
+            [r.path, other.path],
+          )
+        }
+        this.names.set(label, r.index)
+      }
+    }
+  }
+
+  private downRevisionIndex(r: Revision, name: string): number {
+    const i = this.byId.get(name)
+    if (i !== undefined) return i
+    const label = this.names.get(name)
+    const hint =
+      label !== undefined
+        ? `; '${name}' is a branch label of revision ${this.revisions[label]!.id}: down revisions must be full revision ids`
+        : this.fullIdHint(name)
+    throw new GraphError(
+      `revision ${r.id} (${r.path}) names down revision ${name}, which does not exist${hint}`,
+      [r.path],
+    )
+  }
+
+  private dependencyIndex(r: Revision, name: string): number {
+    const i = this.names.get(name)
+    if (i !== undefined) return i
+    throw new GraphError(
+      `revision ${r.id} (${r.path}) depends on '${name}', which is neither a revision id nor a branch label` +
+        this.fullIdHint(name),
+      [r.path],
+    )
+  }
+
+  private fullIdHint(name: string): string {
+    const ids = [...this.byId.keys()].filter((id) => id.startsWith(name))
+    return ids.length === 1 ? `; write the full id '${ids[0]}'` : ''
+  }
+
+  /** Kahn's algorithm; on failure report one cycle as a path. */
+  private checkCycles(parents: readonly (readonly number[])[], kind: string): void {
+    const n = parents.length
+    const pending = new Int32Array(n)
+    const kids: number[][] = parents.map(() => [])
+    parents.forEach((ps, i) => {
+      for (const p of new Set(ps)) {
+        pending[i]!++
+        kids[p]!.push(i)
+      }
+    })
+    const queue: number[] = []
+    for (let i = 0; i < n; i++) if (pending[i] === 0) queue.push(i)
+    let done = 0
+    while (queue.length) {
+      const x = queue.pop()!
+      done++
+      for (const c of kids[x]!) if (--pending[c]! === 0) queue.push(c)
+    }
+    if (done === n) return
+    // Walk parents from an unresolved revision until one repeats: that is a cycle.
+    let x = pending.findIndex((p) => p > 0)
+    const seenAt = new Map<number, number>()
+    const path: number[] = []
+    while (!seenAt.has(x)) {
+      seenAt.set(x, path.length)
+      path.push(x)
+      x = parents[x]!.find((p) => pending[p]! > 0)!
+    }
+    const cycle = [...path.slice(seenAt.get(x)!), x].reverse()
+    const revs = this.revisions
+    throw new GraphError(
+      `${kind} is detected in revisions: ${cycle.map((i) => revs[i]!.id).join(' -> ')} (` +
+        `${[...new Set(cycle)].map((i) => revs[i]!.path).join(', ')}); ` +
+        `fix the down revisions or dependencies so that the history has no loop`,
+      cycle.map((i) => revs[i]!.path),
+    )
+  }
+
+  private computeGenerations(): void {
+    const n = this.size
+    const order = this.topoOrder()
+    for (const i of order) {
+      let g = 0
+      for (const p of this.downIdx[i]!) g = Math.max(g, this.generation[p]! + 1)
+      for (const p of this.depIdx[i]!) g = Math.max(g, this.generation[p]! + 1)
+      this.generation[i] = g
+    }
+    void n
+  }
+
+  /** Parents before children (down revisions and dependencies). */
+  private topoOrder(): number[] {
+    const n = this.size
+    const pending = new Int32Array(n)
+    const kids: number[][] = Array.from({ length: n }, () => [])
+    for (let i = 0; i < n; i++) {
+      for (const p of new Set([...this.downIdx[i]!, ...this.depIdx[i]!])) {
+        pending[i]!++
+        kids[p]!.push(i)
+      }
+    }
+    const out: number[] = []
+    for (let i = 0; i < n; i++) if (pending[i] === 0) out.push(i)
+    for (let k = 0; k < out.length; k++) {
+      for (const c of kids[out[k]!]!) if (--pending[c]! === 0) out.push(c)
+    }
+    return out
+  }
+
+  /**
+   * Effective parents (behavior.md a.3): down revisions in order, then the
+   * declared dependencies that are not already reached through another
+   * effective parent (a redundant dependency behaves like none).
+   */
+  private normalizeDependencies(): number[][] {
+    return this.revisions.map((r) => {
+      const down = this.downIdx[r.index]!
+      const deps = this.depIdx[r.index]!
+      if (deps.length === 0) return [...down]
+      const candidates = uniq([...down, ...deps])
+      return candidates.filter(
+        (c, k) => k < down.length || !candidates.some((o) => o !== c && this.isAncestor(c, o, true)),
+      )
+    })
+  }
+
+  /** Which revisions carry each declared label (behavior.md a.5, reproducing Alembic's walk). */
+  private carryLabels(revs: MutableRevision[], dependents: Int32Array): void {
+    const sets: (Set<string> | undefined)[] = new Array(revs.length)
+    const add = (i: number, labels: readonly string[]): void => {
+      const s = (sets[i] ??= new Set())
+      for (const l of labels) s.add(l)
+    }
+    const stopsWalk = (i: number): boolean =>
+      revs[i]!.isMergePoint || this.childIdx[i]!.length + dependents[i]! > 1
+    for (const r of revs) {
+      if (r.declaredLabels.length === 0) continue
+      // 1. r and every descendant, depth first with a stack; remember the last one visited.
+      const seen = new Set<number>()
+      const stack = [r.index]
+      let last = r.index
+      while (stack.length) {
+        const x = stack.pop()!
+        if (seen.has(x)) continue
+        seen.add(x)
+        for (const c of this.childIdx[x]!) stack.push(c)
+        add(x, r.declaredLabels)
+        last = x
+      }
+      // 2. walk down from the last descendant until a branch or merge point.
+      let x: number | undefined = last
+      while (x !== undefined && !stopsWalk(x)) {
+        add(x, r.declaredLabels)
+        x = this.downIdx[x]![0]
+      }
+    }
+    sets.forEach((s, i) => {
+      if (s) revs[i]!.branchLabels = [...s].sort()
+    })
+  }
+}
+
+function uniq<T>(xs: readonly T[]): T[] {
+  return [...new Set(xs)]
+}
