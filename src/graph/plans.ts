@@ -359,7 +359,7 @@ export function historyRange(map: RevisionMap, range: string | undefined, rows?:
   }
   if (hasStart && ends.length) {
     for (const s of starts) {
-      if (!ends.some((e) => map.isAncestor(s, e, true))) {
+      if (!ends.some((e) => map.isAncestor(s, e, false))) {
         throw new RevisionError(
           `Requested range ${startText}:${endText} does not refer to ancestor/descendant revisions along the same branch`,
         )

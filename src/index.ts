@@ -1,0 +1,38 @@
+export { Retort } from './api/retort.js'
+export type {
+  RetortOptions,
+  InitOptions,
+  InitResult,
+  RevisionOptions,
+  MergeOptions,
+  RevisionResult,
+  MigrateOptions,
+  MigrateResult,
+  StampOptions,
+  HistoryOptions,
+  HistoryEntry,
+  TemplateInfo,
+  FileAction,
+} from './api/retort.js'
+export { defineConfig, DEFAULT_VERSION_TABLE } from './config/config.js'
+export type { RetortConfig, ResolvedConfig } from './config/config.js'
+export { RevisionMap } from './graph/revision-map.js'
+export type { Revision } from './graph/revision-map.js'
+export type { RevisionRecord } from './graph/revision.js'
+export type { PlanStep, RowChange } from './graph/step.js'
+export type { Operations } from './ops/operations.js'
+export type { MigrationContext, DialectInfo, DialectName } from './ops/context.js'
+export {
+  RetortError,
+  UsageError,
+  RevisionError,
+  ResolutionError,
+  MultipleHeadsError,
+  GraphError,
+  ConfigError,
+  ScriptError,
+  MigrationError,
+  DatabaseError,
+} from './errors.js'
+export { main } from './cli/main.js'
+export type { CliIo } from './cli/main.js'

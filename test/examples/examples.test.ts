@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict'
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import Database from 'better-sqlite3'
+import { parseRevisionSource } from '../../src/script/parse.js'
+import { makeProject, writeRevision, type Project, type RevisionSpec } from '../helpers/project.js'
+
+/**
+ * Every scenario of shared/spec/examples replayed through the CLI on SQLite:
+ * stdout compared exactly, the log lines of stderr compared exactly, the
+ * version table compared as a set, failing steps checked for their exit code.
+ */
+
+const EXAMPLES = new URL('../../../shared/spec/examples/', import.meta.url)
+
+interface Step {
+  command: string
+  stdout?: string
+  stderr?: string
+  fails?: boolean
+  exitCode?: number
+  error?: string
+  versionTable?: string[]
+  creates?: (RevisionSpec & { versionLocation: string })[]
+  warnings?: string[]
+}
+
+interface Scenario {
+  name: string
+  description: string
+  config: Record<string, unknown>
+  revisions: RevisionSpec[]
+  extraFiles?: { path: string; content: string }[]
+  steps: Step[]
+}
+
+/** The Retort equivalent of the Python files some error scenarios add. */
+function translateExtraFile(path: string, content: string): { path: string; content: string } {
+  const tsPath = path.replace(/\.py$/, '.ts')
+  if (!path.endsWith('.py')) return { path, content }
+  if (content.includes('def upgrade(:')) {
+    // A file whose identifier exports cannot be read: an unterminated literal.
+    return { path: tsPath, content: "export const revision = 'bbbb'\nexport const downRevision = 'aaaa\n" }
+  }
+  const doc = /^"""([\s\S]*?)"""/.exec(content)
+  const lines: string[] = []
+  if (doc) lines.push('/**', ...doc[1]!.trim().split('\n').map((l) => ` * ${l}`.trimEnd()), ' */')
+  const names: Record<string, string> = {
+    revision: 'revision',
+    down_revision: 'downRevision',
+    branch_labels: 'branchLabels',
+    depends_on: 'dependsOn',
+  }
+  for (const m of content.matchAll(/^(\w+) = (.+)$/gm)) {
+    const name = names[m[1]!]
+    if (name) lines.push(`export const ${name} = ${m[2]!.replace('None', 'null')}`)
+  }
+  lines.push('export async function upgrade() {}', 'export async function downgrade() {}', '')
+  return { path: tsPath, content: lines.join('\n') }
+}
+
+/** Normalise a --sql script for comparison: statement kinds, order and comments, not SQLAlchemy's spacing. */
+function normalizeSql(text: string): string {
+  return text
+    .replace(/ RETURNING version_num/g, '')
+    .replace(/"/g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/\( /g, '(')
+    .replace(/ \)/g, ')')
+    .replace(/, /g, ',')
+    .trim()
+}
+
+function setVersionTable(project: Project, table: string, rows: string[]): void {
+  const db = new Database(join(project.root, 'db.sqlite'))
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS ${table} (version_num VARCHAR(32) NOT NULL, CONSTRAINT ${table}_pkc PRIMARY KEY (version_num))`,
+  )
+  db.exec(`DELETE FROM ${table}`)
+  for (const r of rows) db.prepare(`INSERT INTO ${table} (version_num) VALUES (?)`).run(r)
+  db.close()
+}
+
+function readVersionTable(project: Project, table: string): string[] {
+  const file = join(project.root, 'db.sqlite')
+  if (!existsSync(file)) return []
+  const db = new Database(file, { readonly: true })
+  try {
+    const exists = db.prepare(`SELECT name FROM sqlite_master WHERE type='table' AND name=?`).get(table)
+    if (!exists) return []
+    return (db.prepare(`SELECT version_num FROM ${table}`).all() as { version_num: string }[]).map((r) => r.version_num)
+  } finally {
+    db.close()
+  }
+}
+
+const asList = (v: string | readonly string[] | null | undefined): string[] =>
+  v === null || v === undefined ? [] : typeof v === 'string' ? [v] : [...v]
+
+async function runScenario(s: Scenario): Promise<void> {
+  const table = (s.config.versionTable as string) ?? 'alembic_version'
+  const project = makeProject({ url: (s.config.url as string) ?? 'sqlite:db.sqlite', ...s.config })
+  try {
+    for (const r of s.revisions) writeRevision(project.root, r)
+    for (const f of s.extraFiles ?? []) {
+      const t = translateExtraFile(f.path, f.content)
+      project.write(t.path, t.content)
+    }
+    for (const [k, step] of s.steps.entries()) {
+      const where = `${s.name} step ${k + 1}: ${step.command}`
+      if (step.command === '#reset-database') {
+        rmSync(join(project.root, 'db.sqlite'), { force: true })
+        continue
+      }
+      if (step.command.startsWith('#set-version-table')) {
+        setVersionTable(project, table, step.command.split(/\s+/).slice(1))
+        continue
+      }
+      const run = await project.run(step.command)
+      if (step.fails) {
+        assert.equal(run.code, step.exitCode ?? 1, `${where}: should fail with exit ${step.exitCode}\n${run.stderr}`)
+        assert.match(run.stderr, /FAILED: |usage error|error:/, `${where}: failure reason on stderr`)
+      } else {
+        assert.equal(run.code, 0, `${where}: exit code, stderr:\n${run.stderr}`)
+        let expected = step.stdout ?? ''
+        let actual = run.stdout
+        if (step.command.startsWith('current -v')) {
+          expected = expected.replace(/^Current revision\(s\) for .*:$/m, 'Current revision(s) for URL:')
+          actual = actual.replace(/^Current revision\(s\) for .*:$/m, 'Current revision(s) for URL:')
+        }
+        if (step.command.includes('--sql')) assert.equal(normalizeSql(actual), normalizeSql(expected), where)
+        else assert.equal(actual, expected, where)
+        const logLines = run.stderr.split('\n').filter((l) => l.startsWith('INFO  '))
+        const expectedLog = (step.stderr ?? '').split('\n').filter((l) => l.startsWith('INFO  '))
+        assert.deepEqual(logLines, expectedLog, `${where}: log lines`)
+        if (step.warnings?.length) assert.match(run.stderr, /WARN/, `${where}: a warning`)
+      }
+      if (step.versionTable) {
+        assert.deepEqual(
+          readVersionTable(project, table).sort(),
+          [...step.versionTable].sort(),
+          `${where}: version table`,
+        )
+      }
+      for (const c of step.creates ?? []) {
+        const dir = join(project.root, c.versionLocation)
+        const file = readdirSync(dir).find((f) => f.startsWith(`${c.revision}_`))
+        assert.ok(file, `${where}: file for ${c.revision} in ${c.versionLocation}`)
+        const parsed = parseRevisionSource(readFileSync(join(dir, file), 'utf8'), file)!
+        assert.deepEqual(parsed.downRevisions, asList(c.downRevision), `${where}: down revisions`)
+        assert.deepEqual(parsed.branchLabels, asList(c.branchLabels), `${where}: labels`)
+        assert.deepEqual(parsed.dependsOn, asList(c.dependsOn), `${where}: dependsOn`)
+        assert.equal(parsed.doc.split('\n')[0], c.message || 'empty message', `${where}: message`)
+      }
+    }
+  } finally {
+    project.remove()
+  }
+}
+
+const files = readdirSync(EXAMPLES)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+
+describe('spec examples (SQLite)', () => {
+  for (const file of files) {
+    const scenario = JSON.parse(readFileSync(new URL(file, EXAMPLES), 'utf8')) as Scenario
+    it(`${scenario.name}: ${scenario.description.split('.')[0]}`, async () => {
+      await runScenario(scenario)
+    })
+  }
+})

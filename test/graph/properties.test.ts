@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import fc from 'fast-check'
+import { RetortError } from '../../src/errors.js'
+import { resolveLookup, resolveSymbolic } from '../../src/graph/identifiers.js'
+import { currentHeads, historyRange, planDowngrade, planStamp, planUpgrade } from '../../src/graph/plans.js'
+import { RevisionMap } from '../../src/graph/revision-map.js'
+import type { RevisionRecord } from '../../src/graph/revision.js'
+
+/**
+ * Random DAGs: each revision picks up to two parents among earlier ones
+ * (none makes a base), some carry a label, some depend on an earlier
+ * revision; load order is a random permutation of creation order.
+ */
+const graphArb = fc
+  .integer({ min: 1, max: 40 })
+  .chain((n) =>
+    fc.record({
+      parents: fc.tuple(
+        ...Array.from({ length: n }, (_, i) =>
+          i === 0
+            ? fc.constant<number[]>([])
+            : fc.uniqueArray(fc.integer({ min: 0, max: i - 1 }), { maxLength: 2 }),
+        ),
+      ),
+      labelled: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+      dep: fc.array(fc.option(fc.nat(), { freq: 4 }), { minLength: n, maxLength: n }),
+      order: fc.shuffledSubarray(
+        Array.from({ length: n }, (_, i) => i),
+        { minLength: n, maxLength: n },
+      ),
+    }),
+  )
+  .map(({ parents, labelled, dep, order }) => {
+    const id = (i: number): string => `r${String(i).padStart(3, '0')}x${(i * 7919) % 97}`
+    const records: RevisionRecord[] = order.map((i) => {
+      const d = dep[i]
+      const depOn = i > 0 && d !== null && d !== undefined ? [id(d % i)] : []
+      return {
+        revision: id(i),
+        downRevisions: parents[i]!.map(id),
+        branchLabels: labelled[i] && i % 3 === 0 ? [`lab${i}`] : [],
+        dependsOn: depOn,
+        doc: `rev ${i}`,
+        path: `v/${id(i)}.ts`,
+        versionLocation: 'v',
+      }
+    })
+    return records
+  })
+
+const ids = (map: RevisionMap, xs: readonly number[]): string[] => xs.map((x) => map.revisions[x]!.id)
+
+describe('graph properties over random histories', () => {
+  it('heads are exactly the revisions no other revision names as a down revision', () => {
+    fc.assert(
+      fc.property(graphArb, (records) => {
+        const map = RevisionMap.build(records)
+        const named = new Set(records.flatMap((r) => r.downRevisions))
+        const expected = records.filter((r) => !named.has(r.revision)).map((r) => r.revision)
+        assert.deepEqual(
+          map.heads.map((h) => h.id),
+          expected,
+        )
+      }),
+      { numRuns: 200 },
+    )
+  })
+
+  it("'A:B' history is the ancestors of B that descend from A (histories without dependencies)", () => {
+    fc.assert(
+      fc.property(graphArb, fc.nat(), fc.nat(), (withDeps, x, y) => {
+        const records = withDeps.map((r) => ({ ...r, dependsOn: [] }))
+        const map = RevisionMap.build(records)
+        const a = map.revisions[x % map.size]!
+        const b = map.revisions[y % map.size]!
+        if (!map.isAncestor(a.index, b.index, true)) return
+        const listed = historyRange(map, `${a.id}:${b.id}`).map((r) => r.id).sort()
+        const expected = map.revisions
+          .filter(
+            (r) =>
+              map.isAncestor(r.index, b.index, true) &&
+              (r.index === a.index ||
+                (map.isAncestor(a.index, r.index, false) && !map.isAncestor(r.index, a.index, true))),
+          )
+          .map((r) => r.id)
+          .sort()
+        assert.deepEqual(listed, expected)
+      }),
+      { numRuns: 200 },
+    )
+  })
+
+  it('every identifier of a revision resolves back to it', () => {
+    fc.assert(
+      fc.property(graphArb, (records) => {
+        const map = RevisionMap.build(records)
+        for (const rev of map.revisions) {
+          assert.deepEqual(ids(map, resolveSymbolic(map, rev.id)), [rev.id])
+          // The shortest prefix of four or more characters that only this id starts with.
+          for (let len = 4; len < rev.id.length; len++) {
+            const prefix = rev.id.slice(0, len)
+            if (map.prefixMatches(prefix).length === 1) {
+              assert.deepEqual(ids(map, resolveSymbolic(map, prefix)), [rev.id])
+              break
+            }
+          }
+          for (const label of rev.declaredLabels) {
+            assert.deepEqual(ids(map, resolveSymbolic(map, label)), [rev.id])
+            assert.deepEqual(ids(map, resolveSymbolic(map, `${label}@${rev.id}`)), [rev.id])
+          }
+          if (rev.isHead) {
+            const viaLineage = resolveSymbolic(map, `${rev.id}@heads`)
+            assert.ok(ids(map, viaLineage).includes(rev.id))
+          }
+        }
+      }),
+      { numRuns: 200 },
+    )
+  })
+
+  it('no valid graph makes a command crash: upgrade, downgrade, stamp, history and show either work or fail cleanly', () => {
+    fc.assert(
+      fc.property(graphArb, fc.nat(), (records, pick) => {
+        const map = RevisionMap.build(records)
+        const clean = (fn: () => unknown): void => {
+          try {
+            fn()
+          } catch (e) {
+            assert.ok(e instanceof RetortError, `not a RetortError: ${(e as Error).stack}`)
+          }
+        }
+        const up = planUpgrade(map, [], 'heads')
+        const rows: string[] = []
+        for (const step of up.steps) {
+          for (const c of step.rowChanges) {
+            if (c.kind === 'insert') rows.push(c.revision)
+            else if (c.kind === 'delete') rows.splice(rows.indexOf(c.revision), 1)
+            else rows[rows.indexOf(c.from)] = c.to
+          }
+        }
+        // After upgrading to heads every revision is applied and the rows are the real heads.
+        assert.deepEqual([...rows].sort(), map.realHeads.map((h) => h.id).sort())
+        assert.equal(up.steps.length, map.size)
+        assert.deepEqual(
+          currentHeads(map, rows).map((r) => r.id).sort(),
+          map.heads.map((h) => h.id).sort(),
+        )
+        const down = planDowngrade(map, rows, 'base')
+        assert.equal(down.steps.length, map.size)
+        const target = map.revisions[pick % map.size]!
+        for (const name of [target.id, '-1', '+1', 'head', `${target.id}@head`, 'head-1', `${target.id}+1`]) {
+          clean(() => planUpgrade(map, rows.slice(0, 1), name))
+          clean(() => planDowngrade(map, rows, name))
+          clean(() => resolveLookup(map, name))
+        }
+        clean(() => planStamp(map, rows, [target.id]))
+        clean(() => historyRange(map, `${target.id}:`))
+        clean(() => historyRange(map, `:${target.id}`))
+        assert.equal(historyRange(map, undefined).length, map.size)
+      }),
+      { numRuns: 200 },
+    )
+  })
+})
