@@ -12,7 +12,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { BENCH_LOCATIONS, ensureBenchProject, type BenchProject } from './generate.js'
 import { summarizeGraph } from './shape.js'
@@ -323,13 +323,13 @@ function targetText(size: number, m: Measurement): string {
 function printTable(size: number, results: readonly Measurement[]): void {
   const w = Math.max(7, ...results.map((m) => m.label.length)) + 2
   console.log(
-    `${pad('command', w)}${padLeft('median s', 10)}${padLeft('min s', 9)}${padLeft('max RSS MB', 12)}${padLeft('runs', 6)}  ${pad('target', 18)}flag`,
+    `${pad('command', w)}${padLeft('median s', 10)}${padLeft('min s', 9)}${padLeft('max RSS MB', 12)}${padLeft('runs', 6)}  ${pad('target', 20)}flag`,
   )
   for (const m of results) {
     const flag = m.failure ? 'FAILED' : overTargets(size, m).join(', ') || 'ok'
     console.log(
       `${pad(m.label, w)}${padLeft(fmtSeconds(m.medianSeconds), 10)}${padLeft(fmtSeconds(m.minSeconds), 9)}` +
-        `${padLeft(fmtMb(m.maxMegabytes), 12)}${padLeft(String(m.runs), 6)}  ${pad(targetText(size, m), 18)}${flag}`,
+        `${padLeft(fmtMb(m.maxMegabytes), 12)}${padLeft(String(m.runs), 6)}  ${pad(targetText(size, m), 20)}${flag}`,
     )
   }
 }
@@ -377,6 +377,7 @@ function main(): number {
   const versionNote = version.some((r) => r.code !== 0)
     ? `retort --version FAILED: ${version.find((r) => r.code !== 0)!.stderr.trim()}`
     : `retort --version ${fmtSeconds(median(version.map((r) => r.seconds)))} s`
+  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work skews figures)`)
   console.log(`startup: node -e '' ${fmtSeconds(bare)} s, ${versionNote}`)
 
   const all = new Map<number, Measurement[]>()
