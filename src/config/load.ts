@@ -1,0 +1,264 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, extname, join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { ConfigError } from '../errors.js'
+import { resolveConfig, showPath, validateConfig } from './config.js'
+import type { ResolvedConfig } from './config.js'
+
+/** Config file names looked up in the working directory, first found wins. */
+export const CONFIG_FILE_NAMES = [
+  'retort.config.ts',
+  'retort.config.mts',
+  'retort.config.js',
+  'retort.config.mjs',
+  'retort.config.json',
+] as const
+
+/** What {@link loadConfig} needs. */
+export interface LoadConfigOptions {
+  /** Working directory: where the config file is looked up, and `-c` is taken from. */
+  readonly cwd: string
+  /** `-c/--config`: the config file to use instead of looking one up. */
+  readonly configPath?: string
+  /** `--url`: overrides the environment and the file. */
+  readonly url?: string
+  /** For `RETORT_DATABASE_URL`; default `process.env`. */
+  readonly env?: NodeJS.ProcessEnv
+}
+
+/**
+ * Find, load, check and resolve the configuration. Without a config file
+ * (and no `-c`), the defaults apply with `rootDir` = `cwd`, so that `init`
+ * and `list-templates` work in an empty folder.
+ *
+ * TypeScript configs are compiled once with esbuild and cached as `.mjs`
+ * under the project's `node_modules/.cache/retort/` (keyed by path, mtime,
+ * size and content), so later runs only import a plain module; without a
+ * `node_modules` folder, or for a config that imports relative files, tsx
+ * loads it instead.
+ *
+ * @example
+ * const config = await loadConfig({ cwd: process.cwd(), url: process.env.DATABASE_URL })
+ * @throws ConfigError for a missing `-c` file, a file that fails to load, or a bad setting
+ */
+export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedConfig> {
+  const cwd = resolve(options.cwd)
+  const env = options.env ?? process.env
+  let configPath: string | undefined
+  if (options.configPath !== undefined) {
+    configPath = resolve(cwd, options.configPath)
+    if (!existsSync(configPath)) {
+      throw new ConfigError(`Config file ${options.configPath} not found`, options.configPath)
+    }
+  } else {
+    configPath = findConfigFile(cwd)
+  }
+  if (configPath === undefined) return resolveConfig({}, { rootDir: cwd, url: options.url, env })
+  const shown = showPath(configPath, cwd)
+  const value = await readConfigFile(configPath, shown)
+  const config = validateConfig(value, shown)
+  return resolveConfig(config, { rootDir: dirname(configPath), configPath, url: options.url, env })
+}
+
+/** The first of {@link CONFIG_FILE_NAMES} that exists in `cwd`. */
+export function findConfigFile(cwd: string): string | undefined {
+  for (const name of CONFIG_FILE_NAMES) {
+    const path = join(cwd, name)
+    if (existsSync(path)) return path
+  }
+  return undefined
+}
+
+/**
+ * The value a config file exports: `default` of a module, or the parsed JSON.
+ * @param shownPath the file as named in messages
+ */
+export async function readConfigFile(path: string, shownPath = path): Promise<unknown> {
+  const ext = extname(path).toLowerCase()
+  if (ext === '.json') {
+    let text: string
+    try {
+      text = readFileSync(path, 'utf8')
+      return JSON.parse(text) as unknown
+    } catch (error) {
+      throw loadError(shownPath, error)
+    }
+  }
+  let module: Record<string, unknown>
+  if (ext === '.ts' || ext === '.mts' || ext === '.cts') module = await importTypeScript(path, shownPath)
+  else if (ext === '.js' || ext === '.mjs' || ext === '.cjs') module = await importModule(path, shownPath)
+  else {
+    throw new ConfigError(
+      `${shownPath}: unsupported config file type '${ext}'; use .ts, .mts, .js, .mjs or .json`,
+      shownPath,
+    )
+  }
+  if (!('default' in module)) {
+    throw new ConfigError(
+      `${shownPath}: no default export; write export default defineConfig({ ... })`,
+      shownPath,
+    )
+  }
+  const value = module.default
+  // A config compiled as CommonJS (a .ts file in a package without "type": "module")
+  // arrives as { default: <config> }; `default` is never a config key, so unwrap it.
+  if (typeof value === 'object' && value !== null && 'default' in value) {
+    return (value as { default: unknown }).default
+  }
+  return value
+}
+
+async function importModule(path: string, shownPath: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(pathToFileURL(path).href)) as Record<string, unknown>
+  } catch (error) {
+    throw loadError(shownPath, error)
+  }
+}
+
+/** Bump when the cached output changes shape (esbuild options, defines). */
+const CACHE_FORMAT = '1'
+
+/** Errors of the cached import that mean "cannot run from the cache folder", not "the config failed". */
+const RESOLUTION_ERRORS = new Set([
+  'ERR_MODULE_NOT_FOUND',
+  'ERR_UNSUPPORTED_DIR_IMPORT',
+  'ERR_UNKNOWN_FILE_EXTENSION',
+  'ERR_PACKAGE_PATH_NOT_EXPORTED',
+  'ERR_INVALID_MODULE_SPECIFIER',
+])
+
+/**
+ * Import a TypeScript config: from the compile cache when possible (a few
+ * milliseconds), else through tsx (a few hundred).
+ */
+async function importTypeScript(path: string, shownPath: string): Promise<Record<string, unknown>> {
+  let source: string
+  let stats: { mtimeMs: number; size: number }
+  try {
+    source = readFileSync(path, 'utf8')
+    stats = statSync(path)
+  } catch (error) {
+    throw loadError(shownPath, error)
+  }
+  const cacheDir = cacheFolder(dirname(path))
+  // A relative import would resolve from the cache folder instead of the config's.
+  if (cacheDir !== undefined && !RELATIVE_IMPORT.test(source)) {
+    const pathKey = hash(path)
+    const contentKey = hash(`${CACHE_FORMAT}\0${stats.mtimeMs}\0${stats.size}\0${source}`)
+    const cached = join(cacheDir, `config-${pathKey}-${contentKey}.mjs`)
+    if (!existsSync(cached)) await compileToCache(path, shownPath, source, cacheDir, cached, pathKey)
+    try {
+      return (await import(pathToFileURL(cached).href)) as Record<string, unknown>
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === undefined || !RESOLUTION_ERRORS.has(code)) throw loadError(shownPath, error)
+      // Fall through: tsx resolves everything from the config's own folder.
+    }
+  }
+  try {
+    const { tsImport } = await import('tsx/esm/api')
+    return (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>
+  } catch (error) {
+    throw loadError(shownPath, error)
+  }
+}
+
+/** `from './x'`, `import('./x')`, `import './x'`, `require('../x')`. */
+const RELATIVE_IMPORT = /(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"`]\.{1,2}[/'"`]/
+
+/** `node_modules/.cache/retort` of the nearest folder (from `dir` up) that has a `node_modules`. */
+function cacheFolder(dir: string): string | undefined {
+  for (let current = dir; ; ) {
+    const modules = join(current, 'node_modules')
+    if (existsSync(modules)) return join(modules, '.cache', 'retort')
+    const parent = dirname(current)
+    if (parent === current) return undefined
+    current = parent
+  }
+}
+
+async function compileToCache(
+  path: string,
+  shownPath: string,
+  source: string,
+  cacheDir: string,
+  cached: string,
+  pathKey: string,
+): Promise<void> {
+  const { transform } = await import('esbuild')
+  const fileUrl = pathToFileURL(path).href
+  let code: string
+  try {
+    const result = await transform(source, {
+      loader: 'ts',
+      format: 'esm',
+      target: 'node20',
+      sourcefile: path,
+      // The compiled file runs from the cache folder: keep import.meta naming the config.
+      define: {
+        'import.meta.url': JSON.stringify(fileUrl),
+        'import.meta.filename': JSON.stringify(path),
+        'import.meta.dirname': JSON.stringify(dirname(path)),
+      },
+    })
+    code = result.code
+  } catch (error) {
+    throw loadError(shownPath, error)
+  }
+  try {
+    mkdirSync(cacheDir, { recursive: true })
+    // Older compilations of this config are stale now.
+    for (const name of readdirSync(cacheDir)) {
+      if (name.startsWith(`config-${pathKey}-`) && join(cacheDir, name) !== cached) {
+        rmSync(join(cacheDir, name), { force: true })
+      }
+    }
+    const temp = `${cached}.${process.pid}.tmp`
+    writeFileSync(temp, `// Compiled by Retort from ${path}\n${code}`)
+    renameSync(temp, cached)
+  } catch {
+    // An unwritable cache only costs speed: the caller then imports through tsx.
+  }
+}
+
+/**
+ * A 64-bit hash (two 32-bit FNV-1a variants) as 16 hex digits: enough to key
+ * a cache, and no `node:crypto` to load (~5 ms) on every command.
+ */
+function hash(text: string): string {
+  let a = 0x811c9dc5
+  let b = 0x9747b28c
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    a = Math.imul(a ^ c, 0x01000193)
+    b = Math.imul(b ^ c, 0x5bd1e995)
+    b ^= b >>> 15
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0')
+}
+
+function loadError(shownPath: string, error: unknown): ConfigError {
+  const failure = new ConfigError(
+    `${shownPath}: the config file could not be loaded: ${describeFailure(error)}`,
+    shownPath,
+  )
+  ;(failure as { cause?: unknown }).cause = error
+  return failure
+}
+
+/** One line saying why loading failed, with the line number when the error has one. */
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  // esbuild (direct or through tsx) lists its messages with their locations.
+  const first = (error as { errors?: { text: string; location?: { line: number; column: number } }[] })
+    .errors?.[0]
+  if (first !== undefined) {
+    const at = first.location ? `line ${first.location.line}:${first.location.column}: ` : ''
+    return `${at}${first.text}`
+  }
+  const message = error.message.split('\n').find((line) => line.trim() !== '') ?? error.name
+  // A SyntaxError from import() names the file and line on the first line of its stack.
+  const where = error instanceof SyntaxError ? /^\S+:(\d+)$/m.exec(error.stack ?? '') : null
+  return where ? `line ${where[1]}: ${message}` : message
+}
