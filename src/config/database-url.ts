@@ -1,0 +1,72 @@
+import { isAbsolute, resolve } from 'node:path'
+import { ConfigError } from '../errors.js'
+import type { DialectName } from '../ops/context.js'
+
+/** A database URL taken apart: which dialect, and how to reach it. */
+export interface DatabaseUrl {
+  readonly dialect: DialectName
+  /** The URL as configured. */
+  readonly url: string
+  /** The URL with the password hidden, for headers and messages. */
+  readonly masked: string
+  /** SQLite only: absolute path of the database file, or `:memory:`. */
+  readonly sqlitePath?: string
+  /** PostgreSQL and MySQL: the URL handed to the driver (scheme normalized). */
+  readonly connectionString?: string
+}
+
+const ACCEPTED = 'sqlite:<path>, sqlite::memory:, postgres://…, postgresql://…, mysql://…, mariadb://…'
+
+/**
+ * Parse a database URL. `sqlite:` paths are taken relative to `rootDir` (the
+ * folder of the config file); `sqlite:///abs/file.db` is an absolute path and
+ * `sqlite://rel.db` a relative one. A `+driver` suffix on the scheme, as
+ * SQLAlchemy writes it (`postgresql+psycopg2://`), is accepted and ignored.
+ */
+export function parseDatabaseUrl(url: string, rootDir: string): DatabaseUrl {
+  const masked = maskUrl(url)
+  const match = /^([a-zA-Z][a-zA-Z0-9.-]*)(?:\+[a-zA-Z0-9_.-]+)?:/.exec(url)
+  const scheme = match?.[1]?.toLowerCase()
+  if (scheme === 'sqlite') {
+    let rest = url.slice(match![0].length)
+    if (rest === ':memory:' || rest === '//:memory:' || rest === '' || rest === '//') {
+      return { dialect: 'sqlite', url, masked, sqlitePath: ':memory:' }
+    }
+    // `sqlite://X` has an empty authority: what follows is the path (file-URL style).
+    if (rest.startsWith('//')) rest = rest.slice(2)
+    rest = rest.replace(/^\/+/, '/')
+    const path = isAbsolute(rest) ? rest : resolve(rootDir, rest)
+    return { dialect: 'sqlite', url, masked, sqlitePath: path }
+  }
+  const rest = url.slice(match?.[0].length ?? 0)
+  if ((scheme === 'postgres' || scheme === 'postgresql') && rest.startsWith('//')) {
+    return { dialect: 'postgres', url, masked, connectionString: `postgres:${rest}` }
+  }
+  if ((scheme === 'mysql' || scheme === 'mariadb') && rest.startsWith('//')) {
+    return { dialect: 'mysql', url, masked, connectionString: `mysql:${rest}` }
+  }
+  throw new ConfigError(`unsupported database URL '${masked}'; use one of ${ACCEPTED}`)
+}
+
+/**
+ * The URL with its password replaced by `***` (`postgres://scott:***@host/db`),
+ * also in a `password=` query parameter. Safe to print.
+ */
+export function maskUrl(url: string): string {
+  let out = url
+  const start = url.indexOf('://')
+  if (start >= 0) {
+    const authorityEnd = url.slice(start + 3).search(/[/?#]/)
+    const end = authorityEnd < 0 ? url.length : start + 3 + authorityEnd
+    const authority = url.slice(start + 3, end)
+    const at = authority.lastIndexOf('@')
+    if (at >= 0) {
+      const userInfo = authority.slice(0, at)
+      const colon = userInfo.indexOf(':')
+      if (colon >= 0) {
+        out = url.slice(0, start + 3) + userInfo.slice(0, colon) + ':***' + authority.slice(at) + url.slice(end)
+      }
+    }
+  }
+  return out.replace(/([?&]password=)[^&#]*/gi, '$1***')
+}

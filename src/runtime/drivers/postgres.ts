@@ -1,0 +1,96 @@
+import pg from 'pg'
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+} from 'kysely'
+import type { LockTarget, RuntimeDriver } from './driver.js'
+import { offlineKysely } from './capture.js'
+import { localTimestamp, quoteIdentifierIfNeeded, quoteString, renderLiteral } from './literals.js'
+import type { LiteralStyle } from './literals.js'
+
+function arrayLiteral(values: readonly unknown[]): string {
+  const element = (v: unknown): string => {
+    if (v === null || v === undefined) return 'NULL'
+    if (Array.isArray(v)) return `{${v.map(element).join(',')}}`
+    if (typeof v === 'string') return `"${v.replace(/[\\"]/g, '\\$&')}"`
+    return String(v)
+  }
+  return quoteString(`{${values.map(element).join(',')}}`, false)
+}
+
+const style: LiteralStyle = {
+  // standard_conforming_strings is on since PostgreSQL 9.1: backslashes are plain characters.
+  escapeBackslash: false,
+  true: 'true',
+  false: 'false',
+  bytes: (hex) => `'\\x${hex}'::bytea`,
+  // node-postgres sends dates as local time with the offset; do the same.
+  date: (d) => quoteString(localTimestamp(d, true), false),
+  array: arrayLiteral,
+}
+
+const literal = (value: unknown): string => renderLiteral(value, style)
+
+class InlineCompiler extends PostgresQueryCompiler {
+  protected override appendValue(value: unknown): void {
+    this.append(literal(value))
+  }
+}
+
+// One advisory lock per version table: 64 bits of md5 over schema and table.
+const LOCK_KEY = `('x' || substr(md5(coalesce($2::text, current_schema()::text, '') || '.' || $1::text), 1, 16))::bit(64)::bigint`
+
+const lockParameters = ({ table, schema }: LockTarget): unknown[] => [table, schema ?? null]
+
+/** PostgreSQL through node-postgres. */
+export const postgresDriver: RuntimeDriver = {
+  name: 'postgres',
+  transactionalDdl: true,
+  scriptTransactions: true,
+  lockIsTransaction: false,
+  beginSql: 'BEGIN',
+
+  async connect(url, log) {
+    const pool = new pg.Pool({ connectionString: url.connectionString, max: 1, connectionTimeoutMillis: 30_000 })
+    // An idle client losing its server must not crash the process; the next query reports it.
+    pool.on('error', () => {})
+    return new Kysely<any>({ dialect: new PostgresDialect({ pool }), log })
+  },
+
+  offline(capture) {
+    return offlineKysely(
+      {
+        createAdapter: () => new PostgresAdapter(),
+        createIntrospector: (db) => new PostgresIntrospector(db),
+        createQueryCompiler: () => new InlineCompiler(),
+        placeholders: 'dollar',
+        literal,
+        backslashEscapes: false,
+      },
+      capture,
+    )
+  },
+
+  literal,
+  quoteIdentifier: (name) => quoteIdentifierIfNeeded(name, '"'),
+  placeholder: (n) => `$${n}`,
+
+  tableExists({ table, schema }) {
+    // to_regclass resolves the name as an unqualified reference would (search_path).
+    const quote = (s: string): string => `"${s.replace(/"/g, '""')}"`
+    const name = schema === undefined ? quote(table) : `${quote(schema)}.${quote(table)}`
+    return { sql: 'SELECT to_regclass($1) IS NOT NULL AS present', parameters: [name] }
+  },
+
+  async acquireLock(db, target) {
+    await db.executeQuery(CompiledQuery.raw(`SELECT pg_advisory_lock(${LOCK_KEY})`, lockParameters(target)))
+  },
+
+  async releaseLock(db, target) {
+    await db.executeQuery(CompiledQuery.raw(`SELECT pg_advisory_unlock(${LOCK_KEY})`, lockParameters(target)))
+  },
+}

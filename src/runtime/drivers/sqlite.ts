@@ -1,0 +1,74 @@
+import Database from 'better-sqlite3'
+import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteIntrospector, SqliteQueryCompiler } from 'kysely'
+import type { RuntimeDriver } from './driver.js'
+import { LOCK_WAIT_SECONDS } from './driver.js'
+import { offlineKysely } from './capture.js'
+import { quoteIdentifierIfNeeded, quoteString, renderLiteral } from './literals.js'
+import type { LiteralStyle } from './literals.js'
+
+const style: LiteralStyle = {
+  escapeBackslash: false,
+  true: '1',
+  false: '0',
+  bytes: (hex) => `X'${hex}'`,
+  date: (d) => quoteString(d.toISOString(), false),
+  array: (values) => quoteString(JSON.stringify(values), false),
+}
+
+const literal = (value: unknown): string => renderLiteral(value, style)
+
+class InlineCompiler extends SqliteQueryCompiler {
+  protected override appendValue(value: unknown): void {
+    this.append(literal(value))
+  }
+}
+
+/** SQLite through better-sqlite3. */
+export const sqliteDriver: RuntimeDriver = {
+  name: 'sqlite',
+  transactionalDdl: true,
+  // Alembic treats SQLite as non-transactional: its scripts carry no BEGIN/COMMIT.
+  scriptTransactions: false,
+  lockIsTransaction: true,
+  // IMMEDIATE takes the write lock at once, so a waiting writer waits (busy
+  // timeout) instead of failing later when a read lock cannot be upgraded.
+  beginSql: 'BEGIN IMMEDIATE',
+
+  async connect(url, log) {
+    const database = new Database(url.sqlitePath ?? ':memory:', { timeout: LOCK_WAIT_SECONDS * 1000 })
+    return new Kysely<any>({ dialect: new SqliteDialect({ database }), log })
+  },
+
+  offline(capture) {
+    return offlineKysely(
+      {
+        createAdapter: () => new SqliteAdapter(),
+        createIntrospector: (db) => new SqliteIntrospector(db),
+        createQueryCompiler: () => new InlineCompiler(),
+        placeholders: 'question',
+        literal,
+        backslashEscapes: false,
+      },
+      capture,
+    )
+  },
+
+  literal,
+  quoteIdentifier: (name) => quoteIdentifierIfNeeded(name, '"'),
+  placeholder: () => '?',
+
+  tableExists({ table, schema }) {
+    const master = schema === undefined ? 'sqlite_master' : `${quoteIdentifierIfNeeded(schema, '"')}.sqlite_master`
+    return { sql: `SELECT count(*) AS present FROM ${master} WHERE type = 'table' AND name = ?`, parameters: [table] }
+  },
+
+  // The lock is a write transaction held for the whole session: other
+  // writers wait on the busy timeout until it commits.
+  async acquireLock(db) {
+    await db.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'))
+  },
+
+  async releaseLock(db, _target, commit) {
+    await db.executeQuery(CompiledQuery.raw(commit ? 'COMMIT' : 'ROLLBACK'))
+  },
+}

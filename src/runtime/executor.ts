@@ -1,0 +1,134 @@
+import type { Kysely } from 'kysely'
+import { MigrationError, RetortError } from '../errors.js'
+import { stepText } from '../graph/step.js'
+import type { PlanStep, RowChange } from '../graph/step.js'
+import type { MigrationContext } from '../ops/context.js'
+import type { MigrationModule } from '../script/load.js'
+import { logLine } from './session.js'
+
+/** What differs between running a plan on a database and writing it as a script. */
+export interface ExecutionSink {
+  /** One transaction per step rather than one around the run. */
+  readonly perStep: boolean
+  begin(): Promise<void>
+  commit(): Promise<void>
+  rollback(): Promise<void>
+  /** Called first thing in each step, inside its transaction. */
+  beforeStep(step: PlanStep, index: number): void
+  /** The context handed to the step's migration. */
+  context(): MigrationContext
+  applyRowChange(change: RowChange): Promise<void>
+  /** The SQL of the statement whose failure `error` is (or was caused by), if any. */
+  failedStatement(error: unknown): string | undefined
+  log(line: string): void
+}
+
+/**
+ * Carry out `plan` through `sink`: for each step, log it, run its migration
+ * and apply its row changes, inside one transaction for the run or one per
+ * step. A failure rolls back the open transaction and is rethrown.
+ */
+export async function executePlan(
+  plan: readonly PlanStep[],
+  modules: ReadonlyMap<string, MigrationModule>,
+  sink: ExecutionSink,
+): Promise<void> {
+  if (!sink.perStep) await sink.begin()
+  try {
+    for (const [index, step] of plan.entries()) {
+      if (sink.perStep) await sink.begin()
+      try {
+        sink.beforeStep(step, index)
+        sink.log(logLine(step.message ? `${stepText(step)}, ${step.message}` : stepText(step)))
+        if (step.verb !== 'stamp_revision') await runMigration(step, modules.get(step.path!)!, sink)
+        for (const change of step.rowChanges) await sink.applyRowChange(change)
+      } catch (error) {
+        if (sink.perStep) await sink.rollback()
+        throw error
+      }
+      if (sink.perStep) await sink.commit()
+    }
+  } catch (error) {
+    if (!sink.perStep) await sink.rollback()
+    throw error
+  }
+  if (!sink.perStep) await sink.commit()
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+async function runMigration(step: PlanStep, module: MigrationModule, sink: ExecutionSink): Promise<void> {
+  const direction = step.verb as 'upgrade' | 'downgrade'
+  const fn = module[direction] as (context: MigrationContext) => unknown
+  try {
+    await fn(sink.context())
+  } catch (error) {
+    const statement = sink.failedStatement(error)
+    const about = step.message ? ` (${step.message})` : ''
+    throw new MigrationError(
+      `${direction} '${step.revision}'${about} failed: ${messageOf(error)}` +
+        (statement ? `\n  while running: ${statement}` : ''),
+      step.revision!,
+      direction,
+      { cause: error },
+    )
+  }
+}
+
+/**
+ * Import the modules of the steps that run a migration (only those), before
+ * anything touches the database, and check each has the function its step
+ * calls. Keyed by path.
+ */
+export async function loadPlanModules(
+  plan: readonly PlanStep[],
+  loadMigration: ((path: string) => Promise<MigrationModule>) | undefined,
+): Promise<Map<string, MigrationModule>> {
+  const running = plan.filter((step) => step.verb !== 'stamp_revision')
+  for (const step of running) {
+    if (step.revision === undefined || step.path === undefined) {
+      throw new Error(`plan step '${stepText(step)}' runs a migration but names no revision file`)
+    }
+  }
+  const paths = [...new Set(running.map((step) => step.path!))]
+  let modules: MigrationModule[]
+  if (loadMigration) {
+    modules = []
+    for (const path of paths) modules.push(await loadMigration(path))
+  } else {
+    const { loadMigrations } = await import('../script/load.js')
+    modules = await loadMigrations(paths)
+  }
+  const byPath = new Map(paths.map((path, i) => [path, modules[i]!]))
+  for (const step of running) {
+    const direction = step.verb as 'upgrade' | 'downgrade'
+    if (typeof byPath.get(step.path!)![direction] !== 'function') {
+      throw new MigrationError(
+        `revision '${step.revision}' (${step.path}) has no ${direction} function to run`,
+        step.revision!,
+        direction,
+      )
+    }
+  }
+  return byPath
+}
+
+/**
+ * `db` for migrations: Retort owns the transaction, so a migration opening
+ * its own would commit or nest Retort's. Refuse with a clear message instead.
+ */
+export function guardTransactions(db: Kysely<any>): Kysely<any> {
+  const refuse = (): never => {
+    throw new RetortError(
+      "a migration runs inside Retort's transaction and cannot open its own; use `db` as given " +
+        '(transactionPerMigration gives each revision its own transaction)',
+    )
+  }
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'transaction' || property === 'startTransaction') return refuse
+      const value: unknown = Reflect.get(target, property, target)
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
+    },
+  })
+}

@@ -1,0 +1,71 @@
+import type { DatabaseUrl } from '../config/database-url.js'
+import type { PlanStep } from '../graph/step.js'
+import type { DialectInfo } from '../ops/context.js'
+import type { MigrationModule } from '../script/load.js'
+
+/** What carrying out a plan needs, online or as a script. */
+export interface RuntimeOptions {
+  readonly url: DatabaseUrl
+  /** Version table name (`versionTable` in the config). */
+  readonly versionTable: string
+  readonly versionTableSchema?: string | undefined
+  /** One transaction per step instead of one for the run. */
+  readonly transactionPerMigration: boolean
+  /** `-x KEY=VALUE` pairs, handed to migrations as `args`. */
+  readonly args: Readonly<Record<string, string>>
+  /** Receives each log line, complete (`INFO  [retort.migration] Running ...`). */
+  readonly log: (line: string) => void
+  /** Imports a revision file to run it; by default script/load.ts (batched, cached). */
+  readonly loadMigration?: ((path: string) => Promise<MigrationModule>) | undefined
+}
+
+/** Options of {@link withDatabase}. */
+export interface SessionOptions extends RuntimeOptions {
+  /**
+   * Hold the migration lock for the whole session, taken before anything is
+   * read (upgrade, downgrade, stamp): PostgreSQL advisory lock, MySQL/MariaDB
+   * GET_LOCK, SQLite a write transaction (BEGIN IMMEDIATE). A second session
+   * waits, then reads the rows the first one left.
+   */
+  readonly lock: boolean
+}
+
+/** One open connection to the database. */
+export interface Session {
+  readonly dialect: DialectInfo
+  /** The version table's rows in the order the database returns them; none when it does not exist (nothing is created). */
+  readRows(): Promise<string[]>
+  /** Create the version table if it does not exist. */
+  ensureVersionTable(): Promise<void>
+  /** Create the version table if needed, then delete every row (`stamp --purge`). */
+  purge(): Promise<void>
+  /**
+   * Run the steps in order: log each, run its migration, apply its row
+   * changes. A failing migration rolls back and rejects with a
+   * MigrationError; see behavior.md c.7 for what survives.
+   */
+  run(plan: readonly PlanStep[]): Promise<void>
+}
+
+/** The log line format of behavior.md d: `INFO  [retort.migration] <message>`. */
+export function logLine(message: string): string {
+  return `INFO  [retort.migration] ${message}`
+}
+
+/**
+ * Connect, call `fn` with a session on one connection, and disconnect. An
+ * unreachable server or a refused login rejects with a DatabaseError naming
+ * the masked URL.
+ *
+ * @example
+ * await withDatabase({ ...options, lock: true }, async (session) => {
+ *   const rows = await session.readRows()
+ *   if (rows.length === 0) await session.ensureVersionTable()
+ *   await session.run(planFor(rows))
+ * })
+ */
+export async function withDatabase<T>(options: SessionOptions, fn: (session: Session) => Promise<T>): Promise<T> {
+  // Loaded here so that commands without a database never load Kysely or a driver.
+  const { openSession } = await import('./online.js')
+  return openSession(options, fn)
+}

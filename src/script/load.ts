@@ -1,0 +1,306 @@
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, extname, join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { compileFunction } from 'node:vm'
+import type * as esbuildModule from 'esbuild'
+import { ScriptError } from '../errors.js'
+
+/** What Retort reads from a revision module to run it. */
+export interface MigrationModule {
+  readonly upgrade?: unknown
+  readonly downgrade?: unknown
+  readonly [name: string]: unknown
+}
+
+/**
+ * Import one revision module to run it (`.js`/`.mjs` natively, `.ts`/`.mts`
+ * without a build step). `path` is absolute or relative to the working folder.
+ */
+export async function loadMigration(path: string): Promise<MigrationModule> {
+  const [module] = await loadMigrations([path])
+  return module!
+}
+
+/**
+ * Import several revision modules, in the order given; much faster than one
+ * by one for long histories.
+ *
+ * Node's ESM loader costs a few hundred microseconds per module, too much for
+ * ten thousand revisions. So a module whose code imports nothing at run time
+ * (type-only imports are erased), and uses neither `import.meta` nor top-level
+ * `await`, is turned into CommonJS by esbuild once, cached under
+ * `node_modules/.cache/retort/` of the nearest project, and evaluated as a
+ * strict-mode function with the file as its name (stack traces point at it).
+ * Such a module has nothing through which ESM and this evaluation could
+ * differ. Every other module is imported normally (through tsx for `.ts`).
+ */
+export async function loadMigrations(paths: readonly string[]): Promise<MigrationModule[]> {
+  const files = paths.map((p) => {
+    const path = resolve(p)
+    let source: string
+    try {
+      source = readFileSync(path, 'utf8')
+    } catch (error) {
+      throw new ScriptError(`cannot read revision file '${p}': ${messageOf(error)}`, p, { cause: error })
+    }
+    return { path, shown: p, source, key: cacheKey(path, source) }
+  })
+
+  const caches = new Map<string, TranspileCache>()
+  const cacheByFolder = new Map<string, TranspileCache>()
+  const cacheOf = (path: string): TranspileCache => {
+    const folder = dirname(path)
+    let cache = cacheByFolder.get(folder)
+    if (!cache) {
+      const dir = cacheDirFor(folder)
+      cache = caches.get(dir) ?? openCache(dir)
+      caches.set(dir, cache)
+      cacheByFolder.set(folder, cache)
+    }
+    return cache
+  }
+  const missing = files.filter((f) => !cacheOf(f.path).entries.has(f.key))
+  if (missing.length > 0) {
+    const compiled = await transpileAll(missing.map((f) => ({ path: f.path, source: f.source })))
+    missing.forEach((f, i) => {
+      const cache = cacheOf(f.path)
+      cache.entries.set(f.key, compiled[i]!)
+      cache.dirty = true
+    })
+    for (const cache of caches.values()) if (cache.dirty) saveCache(cache, new Set(files.map((f) => f.key)))
+  }
+
+  const modules: MigrationModule[] = []
+  for (const file of files) {
+    const code = cacheOf(file.path).entries.get(file.key)
+    modules.push(code ? evaluate(code, file.path, file.shown) : await importNatively(file.path, file.shown))
+  }
+  return modules
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+// Bump when the transformation below changes, so old cache entries are not reused.
+const PIPELINE = 'retort-load-1'
+
+function cacheKey(path: string, source: string): string {
+  const loader = /\.m?ts$/.test(path) ? 'ts' : 'js'
+  return createHash('sha1').update(`${PIPELINE}\0${loader}\0${source}`).digest('hex')
+}
+
+// ---- the cache: one JSON file per project, content hash -> code (or null: import natively)
+
+interface TranspileCache {
+  readonly file: string
+  readonly entries: Map<string, string | null>
+  dirty: boolean
+}
+
+const MAX_CACHE_ENTRIES = 50_000
+
+/** `node_modules/.cache/retort` of the nearest folder (from `dir` up) that has `node_modules`, else a temp folder. */
+function cacheDirFor(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, 'node_modules'))) return join(d, 'node_modules', '.cache', 'retort')
+    if (dirname(d) === d) break
+  }
+  return join(tmpdir(), `retort-cache-${process.getuid?.() ?? 'user'}`)
+}
+
+function openCache(dir: string): TranspileCache {
+  const file = join(dir, 'transpiled-v1.json')
+  let entries = new Map<string, string | null>()
+  try {
+    entries = new Map(Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string | null>))
+  } catch {
+    // No cache yet, or an unreadable one: start afresh.
+  }
+  return { file, entries, dirty: false }
+}
+
+function saveCache(cache: TranspileCache, keep: ReadonlySet<string>): void {
+  let entries = [...cache.entries]
+  if (entries.length > MAX_CACHE_ENTRIES) entries = entries.filter(([key]) => keep.has(key))
+  try {
+    mkdirSync(dirname(cache.file), { recursive: true })
+    // Write then rename, so that a concurrent reader sees the old or the new file, never half of one.
+    const temp = `${cache.file}.${process.pid}.tmp`
+    writeFileSync(temp, JSON.stringify(Object.fromEntries(entries)))
+    renameSync(temp, cache.file)
+  } catch {
+    // A read-only project only loses the speed-up.
+  }
+}
+
+// ---- turning modules into functions
+
+type Esbuild = typeof esbuildModule
+
+/**
+ * For each module, code to evaluate as a function of
+ * `(exports, module, __export, __toCommonJS)`, or null when the module must
+ * be imported natively.
+ */
+async function transpileAll(files: readonly { path: string; source: string }[]): Promise<(string | null)[]> {
+  const esbuild = await import('esbuild')
+  const results: (string | null | undefined)[] = files.map(() => undefined)
+  // esbuild costs about a millisecond per call, whatever the input size, so
+  // self-contained TypeScript modules are transformed in batches (below).
+  const batchable = files.flatMap((f, i) => {
+    const body = withoutTypeImports(f.source)
+    return /\.m?ts$/.test(f.path) && isNamespaceSafe(body) ? [{ index: i, body }] : []
+  })
+  const batches: (typeof batchable)[] = []
+  for (let i = 0; i < batchable.length; i += BATCH_SIZE) batches.push(batchable.slice(i, i + BATCH_SIZE))
+  await Promise.all(
+    batches.map(async (batch) => {
+      const codes = await transpileBatch(esbuild, batch.map((b) => b.body))
+      if (codes) batch.forEach((b, i) => (results[b.index] = codes[i]!))
+    }),
+  )
+  await Promise.all(
+    files.map(async (file, i) => {
+      if (results[i] === undefined) results[i] = await transpileOne(esbuild, file.path, file.source)
+    }),
+  )
+  return results as (string | null)[]
+}
+
+const BATCH_SIZE = 256
+
+// `import type ... from '...'` (possibly over several lines): erased by TypeScript anyway.
+const TYPE_IMPORT = /^[ \t]*import\s+type\s[^;'"]*?\bfrom\s*(['"])[^'"\n]*\1[ \t]*;?/gm
+
+function withoutTypeImports(source: string): string {
+  return source.replace(TYPE_IMPORT, (text) => text.replace(/[^\n]/g, ''))
+}
+
+/**
+ * Whether the module can be wrapped in a TypeScript namespace unchanged: no
+ * imports left (nor `import.meta`, nor `import()`), and only `export`
+ * declarations (a namespace has no `export default`, `export {}`, `export *`).
+ * The check is textual and errs on the side of "no".
+ */
+function isNamespaceSafe(body: string): boolean {
+  return !/\bimport\b/.test(body) && !/\bexport\s*(default\b|\{|\*|=)/.test(body)
+}
+
+/**
+ * Transform many modules in one esbuild call, each wrapped in its own
+ * namespace: esbuild turns a namespace into a function that assigns the
+ * exports to an object, which is the module's evaluation as ESM would do it
+ * (separate scope, strict code, exports assigned where declared). Null when
+ * the batch cannot be handled so (top-level await, a syntax error): its
+ * modules are then transformed one by one.
+ */
+async function transpileBatch(esbuild: Esbuild, bodies: readonly string[]): Promise<string[] | null> {
+  const prefix = `__retort_${createHash('sha1').update(bodies.join('\0')).digest('hex').slice(0, 10)}_`
+  const input = bodies.map((body, i) => `namespace ${prefix}${i} {\n${body}\n}\n`).join('')
+  let code: string
+  try {
+    code = (await esbuild.transform(input, { loader: 'ts', target: 'node20', logLevel: 'silent' })).code
+  } catch {
+    return null
+  }
+  const codes: string[] = []
+  const chunk = new RegExp(`^var (${prefix}(\\d+));\\n(\\(\\(\\w+\\) => \\{\\n[\\s\\S]*?\\n\\}\\))\\(\\1 \\|\\| \\(\\1 = \\{\\}\\)\\);$`, 'gm')
+  for (const match of code.matchAll(chunk)) {
+    if (Number(match[2]) !== codes.length) return null
+    codes.push(`${match[3]}(exports);`)
+  }
+  // Anything outside the namespaces, or a namespace esbuild left out, means the shapes are not what we expect.
+  const rest = code.replace(chunk, '').trim()
+  return codes.length === bodies.length && rest === '' ? codes : null
+}
+
+/** esbuild's CommonJS form of one module, or null when it needs a native import. */
+async function transpileOne(esbuild: Esbuild, path: string, source: string): Promise<string | null> {
+  try {
+    const result = await esbuild.transform(source, {
+      loader: /\.m?ts$/.test(path) ? 'ts' : 'js',
+      format: 'cjs',
+      target: 'node20',
+      sourcefile: path,
+      logLevel: 'silent',
+    })
+    // A warning is how esbuild says the CommonJS form differs (import.meta, for one).
+    if (result.warnings.length > 0 || /\brequire\s*\(|\bimport\s*\(|\bimport\.meta\b/.test(result.code)) return null
+    return stripHelpers(result.code)
+  } catch {
+    // Top-level await, or a syntax error that the native import will report properly.
+    return null
+  }
+}
+
+// Helpers esbuild writes at the top of a CommonJS module that had exports.
+// `__export` and `__toCommonJS` are supplied by `evaluate`, once for all
+// modules; the others are only used by those two.
+const KNOWN_HELPERS = new Set([
+  '__defProp',
+  '__getOwnPropDesc',
+  '__getOwnPropNames',
+  '__hasOwnProp',
+  '__export',
+  '__copyProps',
+  '__toCommonJS',
+])
+
+/** Drop esbuild's helper preamble when it holds only the known helpers; otherwise keep the code as it is. */
+function stripHelpers(code: string): string {
+  const lines = code.split('\n')
+  const names: string[] = []
+  let end = 0
+  while (end < lines.length) {
+    const line = lines[end]!
+    const helper = /^var (__\w+) = /.exec(line)
+    if (helper) names.push(helper[1]!)
+    else if (!(names.length > 0 && /^[\s})]/.test(line))) break
+    end++
+  }
+  if (names.length === 0 || !names.every((n) => KNOWN_HELPERS.has(n))) return code
+  const rest = lines.slice(end).join('\n')
+  const stillUsed = names.some((n) => n !== '__export' && n !== '__toCommonJS' && rest.includes(n))
+  return stillUsed ? code : rest
+}
+
+const helpers = {
+  __export(target: object, all: Record<string, () => unknown>): void {
+    for (const name in all) Object.defineProperty(target, name, { get: all[name], enumerable: true })
+  },
+  // The exports object with its live getters serves as the module namespace.
+  __toCommonJS: (exports: object): object => exports,
+}
+
+function evaluate(code: string, path: string, shown: string): MigrationModule {
+  const module = { exports: {} as MigrationModule }
+  try {
+    const fn = compileFunction(`"use strict";${code}`, ['exports', 'module', '__export', '__toCommonJS'], {
+      filename: path,
+    })
+    fn.call(undefined, module.exports, module, helpers.__export, helpers.__toCommonJS)
+  } catch (error) {
+    throw new ScriptError(`cannot load revision file '${shown}': ${messageOf(error)}`, shown, { cause: error })
+  }
+  return module.exports
+}
+
+type ScopedImport = (specifier: string, parentURL: string) => Promise<any>
+let tsImport: Promise<ScopedImport> | undefined
+
+/** tsx's loader, registered once under its own namespace (no effect on other imports). */
+function typescriptImport(): Promise<ScopedImport> {
+  tsImport ??= import('tsx/esm/api').then(({ register }) => register({ namespace: 'retort-migrations' }).import)
+  return tsImport
+}
+
+async function importNatively(path: string, shown: string): Promise<MigrationModule> {
+  const url = pathToFileURL(path).href
+  try {
+    if (/\.m?ts$/.test(extname(path))) return (await (await typescriptImport())(url, import.meta.url)) as MigrationModule
+    return (await import(url)) as MigrationModule
+  } catch (error) {
+    throw new ScriptError(`cannot load revision file '${shown}': ${messageOf(error)}`, shown, { cause: error })
+  }
+}
