@@ -126,11 +126,12 @@ const CHECKS: Record<keyof RetortConfig, Check> = {
     )
   },
   truncateSlugLength: (v) =>
-    typeof v === 'number' && Number.isInteger(v) && v > 0 ? undefined : 'must be a positive integer',
+    typeof v === 'number' && Number.isInteger(v) && v > 0
+      ? undefined
+      : 'must be a positive integer',
   // Only the shape here: asking Intl costs ~40 ms of ICU start-up on every command.
   // checkTimezone() asks Intl, for the commands that use the zone.
-  timezone: (v) =>
-    typeof v === 'string' && TIMEZONE_SHAPE.test(v) ? undefined : TIMEZONE_PROBLEM,
+  timezone: (v) => (typeof v === 'string' && TIMEZONE_SHAPE.test(v) ? undefined : TIMEZONE_PROBLEM),
 }
 
 /** Keys that may also be `null`, meaning "not set". */
@@ -157,7 +158,8 @@ export function validateConfig(value: unknown, shownPath: string): RetortConfig 
     if (check === undefined) {
       const close = closestKey(key)
       throw new ConfigError(
-        `${shownPath}: unknown key '${key}'` + (close ? `; did you mean '${close}'?` : '') +
+        `${shownPath}: unknown key '${key}'` +
+          (close ? `; did you mean '${close}'?` : '') +
           `; known keys: ${Object.keys(CHECKS).join(', ')}`,
         shownPath,
       )
@@ -271,7 +273,11 @@ function editDistance(a: string, b: string): number {
     const row = [i]
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      row[j] = Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost)
+      row[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + cost,
+      )
     }
     previous = row
   }

@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { dirname, extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ConfigError } from '../errors.js'
@@ -85,8 +94,10 @@ export async function readConfigFile(path: string, shownPath = path): Promise<un
     }
   }
   let module: Record<string, unknown>
-  if (ext === '.ts' || ext === '.mts' || ext === '.cts') module = await importTypeScript(path, shownPath)
-  else if (ext === '.js' || ext === '.mjs' || ext === '.cjs') module = await importModule(path, shownPath)
+  if (ext === '.ts' || ext === '.mts' || ext === '.cts')
+    module = await importTypeScript(path, shownPath)
+  else if (ext === '.js' || ext === '.mjs' || ext === '.cjs')
+    module = await importModule(path, shownPath)
   else {
     throw new ConfigError(
       `${shownPath}: unsupported config file type '${ext}'; use .ts, .mts, .js, .mjs or .json`,
@@ -112,8 +123,29 @@ async function importModule(path: string, shownPath: string): Promise<Record<str
   try {
     return (await import(pathToFileURL(path).href)) as Record<string, unknown>
   } catch (error) {
+    if (error instanceof SyntaxError)
+      throw loadError(shownPath, error, await syntaxErrorLocation(path))
     throw loadError(shownPath, error)
   }
+}
+
+/**
+ * Node's SyntaxError from import() carries no line number in any public
+ * field; ask esbuild to parse the file and say where (error path only).
+ */
+async function syntaxErrorLocation(path: string): Promise<string | undefined> {
+  try {
+    const { transform } = await import('esbuild')
+    await transform(readFileSync(path, 'utf8'), { loader: 'js', format: 'esm', sourcefile: path })
+  } catch (error) {
+    const first = (error as EsbuildFailure).errors?.[0]
+    if (first?.location) return `line ${first.location.line}:${first.location.column}`
+  }
+  return undefined
+}
+
+interface EsbuildFailure {
+  errors?: { text: string; location?: { line: number; column: number } | null }[]
 }
 
 /** Bump when the cached output changes shape (esbuild options, defines). */
@@ -147,7 +179,8 @@ async function importTypeScript(path: string, shownPath: string): Promise<Record
     const pathKey = hash(path)
     const contentKey = hash(`${CACHE_FORMAT}\0${stats.mtimeMs}\0${stats.size}\0${source}`)
     const cached = join(cacheDir, `config-${pathKey}-${contentKey}.mjs`)
-    if (!existsSync(cached)) await compileToCache(path, shownPath, source, cacheDir, cached, pathKey)
+    if (!existsSync(cached))
+      await compileToCache(path, shownPath, source, cacheDir, cached, pathKey)
     try {
       return (await import(pathToFileURL(cached).href)) as Record<string, unknown>
     } catch (error) {
@@ -169,7 +202,7 @@ const RELATIVE_IMPORT = /(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"`]\.{1,2}[/'"`
 
 /** `node_modules/.cache/retort` of the nearest folder (from `dir` up) that has a `node_modules`. */
 function cacheFolder(dir: string): string | undefined {
-  for (let current = dir; ; ) {
+  for (let current = dir; ;) {
     const modules = join(current, 'node_modules')
     if (existsSync(modules)) return join(modules, '.cache', 'retort')
     const parent = dirname(current)
@@ -238,9 +271,10 @@ function hash(text: string): string {
   return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0')
 }
 
-function loadError(shownPath: string, error: unknown): ConfigError {
+function loadError(shownPath: string, error: unknown, location?: string): ConfigError {
+  const at = location !== undefined ? `${location}: ` : ''
   const failure = new ConfigError(
-    `${shownPath}: the config file could not be loaded: ${describeFailure(error)}`,
+    `${shownPath}: the config file could not be loaded: ${at}${describeFailure(error)}`,
     shownPath,
   )
   ;(failure as { cause?: unknown }).cause = error
@@ -251,14 +285,13 @@ function loadError(shownPath: string, error: unknown): ConfigError {
 function describeFailure(error: unknown): string {
   if (!(error instanceof Error)) return String(error)
   // esbuild (direct or through tsx) lists its messages with their locations.
-  const first = (error as { errors?: { text: string; location?: { line: number; column: number } }[] })
-    .errors?.[0]
+  const first = (error as EsbuildFailure).errors?.[0]
   if (first !== undefined) {
     const at = first.location ? `line ${first.location.line}:${first.location.column}: ` : ''
     return `${at}${first.text}`
   }
-  const message = error.message.split('\n').find((line) => line.trim() !== '') ?? error.name
-  // A SyntaxError from import() names the file and line on the first line of its stack.
-  const where = error instanceof SyntaxError ? /^\S+:(\d+)$/m.exec(error.stack ?? '') : null
-  return where ? `line ${where[1]}: ${message}` : message
+  // tsx passes esbuild's failure on as text: `<file>:2:21: ERROR: Expected ...`.
+  const located = /:(\d+):(\d+): ERROR: (.*)/.exec(error.message)
+  if (located) return `line ${located[1]}:${located[2]}: ${located[3]}`
+  return error.message.split('\n').find((line) => line.trim() !== '') ?? error.name
 }

@@ -25,7 +25,8 @@ const EXAMPLES: Record<ExportName, string> = {
   revision: "write the revision id literally, e.g. export const revision = 'ae1027a6acf'",
   downRevision: "write the revision id literally, e.g. export const downRevision = 'ae1027a6acf'",
   branchLabels: "write the labels literally, e.g. export const branchLabels = ['shoppingcart']",
-  dependsOn: "write the revision ids or labels literally, e.g. export const dependsOn = ['ae1027a6acf']",
+  dependsOn:
+    "write the revision ids or labels literally, e.g. export const dependsOn = ['ae1027a6acf']",
 }
 
 // Character codes used by the scanner.
@@ -57,10 +58,46 @@ const BACKTICK = 96
 const LBRACE = 123
 const RBRACE = 125
 
+/** Words that start a statement: a type annotation does not run on into them. */
+const STATEMENT_KEYWORDS: ReadonlySet<string> = new Set([
+  'export',
+  'import',
+  'const',
+  'let',
+  'var',
+  'function',
+  'async',
+  'class',
+  'interface',
+  'type',
+  'declare',
+  'enum',
+  'namespace',
+  'module',
+  'abstract',
+  'if',
+  'for',
+  'while',
+  'return',
+])
+
 /** Words after which a `/` starts a regular expression rather than a division. */
 const KEYWORDS_BEFORE_EXPRESSION: ReadonlySet<string> = new Set([
-  'return', 'typeof', 'case', 'do', 'else', 'in', 'of', 'new', 'delete', 'void',
-  'throw', 'yield', 'await', 'instanceof', 'extends',
+  'return',
+  'typeof',
+  'case',
+  'do',
+  'else',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'yield',
+  'await',
+  'instanceof',
+  'extends',
 ])
 
 // Sticky/global regexes used to jump over text in native code (the scanner is not re-entrant).
@@ -68,7 +105,7 @@ const NEXT_SIGNIFICANT = /["'`/]|export/g
 const NEXT_SIGNIFICANT_OR_BRACE = /["'`/{}]|export/g
 const SINGLE_QUOTED_BODY = /(?:[^'\\\n\r]|\\(?:\r\n|[\s\S]))*'/y
 const DOUBLE_QUOTED_BODY = /(?:[^"\\\n\r]|\\(?:\r\n|[\s\S]))*"/y
-const TYPE_STOP = /[=;'"`/{([]/g
+const TYPE_STOP = /[=;'"`/{([\n]/g
 /**
  * After `export`: `const NAME[: simple type] = 'id' | "id" | null [as const][;]` alone on its
  * line. Groups: name, single-quoted text, double-quoted text. Escapes take the general path.
@@ -81,14 +118,25 @@ const OTHER_EXPORT =
 
 function isWhitespace(c: number): boolean {
   return (
-    c === SPACE || c === LF || c === CR || c === TAB || c === VT || c === FF ||
-    c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029
+    c === SPACE ||
+    c === LF ||
+    c === CR ||
+    c === TAB ||
+    c === VT ||
+    c === FF ||
+    c === 0xa0 ||
+    c === 0xfeff ||
+    c === 0x2028 ||
+    c === 0x2029
   )
 }
 
 function isIdentifierStart(c: number): boolean {
   return (
-    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === UNDERSCORE || c === DOLLAR ||
+    (c >= 97 && c <= 122) ||
+    (c >= 65 && c <= 90) ||
+    c === UNDERSCORE ||
+    c === DOLLAR ||
     (c >= 0x80 && !isWhitespace(c))
   )
 }
@@ -203,7 +251,9 @@ class RevisionReader {
     // `export` can only be nested inside `namespace` / `module` blocks; only files that
     // mention either pay for stopping at every brace.
     const next =
-      src.includes('namespace') || src.includes('module') ? NEXT_SIGNIFICANT_OR_BRACE : NEXT_SIGNIFICANT
+      src.includes('namespace') || src.includes('module')
+        ? NEXT_SIGNIFICANT_OR_BRACE
+        : NEXT_SIGNIFICANT
     next.lastIndex = this.pos
     let depth = 0
     while (next.test(src)) {
@@ -261,7 +311,8 @@ class RevisionReader {
     if (simple !== null) {
       const name = simple[1] as ExportName
       const text = simple[2] ?? simple[3]
-      if (text === undefined || name !== 'revision' || text.length > 0) {
+      // `revision` must be a non-empty string: anything else takes the general path's error.
+      if (name !== 'revision' || (text !== undefined && text.length > 0)) {
         this.record(name, i + simple[0].indexOf(name, 1), text ?? null)
         return SIMPLE_DECLARATION.lastIndex
       }
@@ -566,7 +617,12 @@ class RevisionReader {
         if (src.charCodeAt(i + 1) === GT) i += 2
         else return i
       } else if (c === SEMI) return i
-      else if (c === SQUOTE || c === DQUOTE) i = this.skipString(i)
+      else if (c === LF) {
+        // A type may go on over several lines, but not into the next statement.
+        const next = this.skipTrivia(i)
+        if (STATEMENT_KEYWORDS.has(this.wordAt(next))) return i
+        i = next
+      } else if (c === SQUOTE || c === DQUOTE) i = this.skipString(i)
       else if (c === BACKTICK) i = this.skipTemplate(i)
       else if (c === SLASH) {
         const next = src.charCodeAt(i + 1)

@@ -45,10 +45,10 @@ function compareCodePoints(a: string, b: string): number {
     const x = a.charCodeAt(i)
     const y = b.charCodeAt(i)
     if (x !== y) {
-      // Surrogates (astral code points) sort after every other BMP code unit.
+      // A surrogate starts an astral code point, above every BMP character.
       const xs = x >= 0xd800 && x <= 0xdfff
       const ys = y >= 0xd800 && y <= 0xdfff
-      if (xs !== ys) return xs ? (y >= 0xe000 ? -1 : 1) : x >= 0xe000 ? 1 : -1
+      if (xs !== ys) return xs ? 1 : -1
       return x - y
     }
   }
@@ -86,7 +86,8 @@ export function scanVersionLocations(options: ScanOptions): ScanResult {
       if (entry.isFile()) {
         if (isRevisionFileName(name)) files.push(name)
       } else if (entry.isDirectory()) {
-        if (options.recursive && !name.startsWith('.') && name !== 'node_modules') folders.push(name)
+        if (options.recursive && !name.startsWith('.') && name !== 'node_modules')
+          folders.push(name)
       } else if (entry.isSymbolicLink()) {
         // Follow links to files; linked folders only when recursing.
         const kind = kindOf(join(folder, name))
@@ -196,9 +197,13 @@ class FileReader {
     try {
       fd = openSync(file, 'r')
     } catch (error) {
-      throw new ScriptError(`${shownPath}: cannot read the file (${(error as Error).message})`, shownPath, {
-        cause: error,
-      })
+      throw new ScriptError(
+        `${shownPath}: cannot read the file (${(error as Error).message})`,
+        shownPath,
+        {
+          cause: error,
+        },
+      )
     }
     try {
       let length = 0
@@ -216,9 +221,13 @@ class FileReader {
       }
       return this.buffer.toString('utf8', 0, length)
     } catch (error) {
-      throw new ScriptError(`${shownPath}: cannot read the file (${(error as Error).message})`, shownPath, {
-        cause: error,
-      })
+      throw new ScriptError(
+        `${shownPath}: cannot read the file (${(error as Error).message})`,
+        shownPath,
+        {
+          cause: error,
+        },
+      )
     } finally {
       closeSync(fd)
     }

@@ -303,7 +303,10 @@ function listLiteral(values: readonly string[]): string {
  */
 export function writeFileAtomic(path: string, content: string): void {
   if (existsSync(path)) {
-    throw new ScriptError(`Cannot write ${path}: the file already exists; nothing was written`, path)
+    throw new ScriptError(
+      `Cannot write ${path}: the file already exists; nothing was written`,
+      path,
+    )
   }
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${++tempCounter}.tmp`)
   let fd: number | undefined
