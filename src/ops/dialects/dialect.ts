@@ -1,0 +1,64 @@
+import type { ColumnDefinitionBuilder, Kysely } from 'kysely'
+import type { ParsedType } from '../column-type.js'
+import type { BatchOptions, ColumnDefinition } from '../definitions.js'
+import type { OperationOf, TableOperation } from '../operation.js'
+
+/** What a database can do; code outside dialects/ asks these, never the name. */
+export interface DialectCapabilities {
+  /** Keeps table and column comments (SQLite has none: comments are ignored). */
+  readonly comments: boolean
+  /** Column comments belong to the column definition (MariaDB) rather than to COMMENT statements. */
+  readonly inlineColumnComments: boolean
+  /** `CREATE INDEX ... WHERE` exists. */
+  readonly partialIndexes: boolean
+  /** Indexes over expressions exist. */
+  readonly expressionIndexes: boolean
+  /** A column-level REFERENCES clause creates a foreign key (MariaDB parses and ignores it). */
+  readonly inlineReferences: boolean
+  /** The new name of ALTER TABLE ... RENAME TO carries the schema (MariaDB would move the table otherwise). */
+  readonly qualifiedRenameTarget: boolean
+  /** DROP TABLE ... CASCADE exists (PostgreSQL; MariaDB accepts and ignores it). */
+  readonly dropCascade: boolean
+  /** AUTOINCREMENT belongs to a column-level INTEGER PRIMARY KEY (SQLite). */
+  readonly autoIncrementNeedsColumnPrimaryKey: boolean
+  /** Most bind parameters one statement may carry. */
+  readonly maxParameters: number
+}
+
+/** The run a dialect works in: the migration's Kysely (capturing in `--sql` mode). */
+export interface OpsRuntime {
+  readonly db: Kysely<any>
+  readonly offline: boolean
+  readonly dialect: OpsDialect
+}
+
+/**
+ * Everything that differs per database, behind one interface: type names,
+ * the column clauses that differ, and the operations whose SQL shape differs.
+ * Operations with one shape everywhere live in ../ddl.ts.
+ */
+export interface OpsDialect {
+  readonly capabilities: DialectCapabilities
+  /** The SQL type for a parsed column type. */
+  typeSql(type: ParsedType, column?: Pick<ColumnDefinition, 'autoIncrement'>): string
+  /** Add the dialect's auto-increment form and inline comment to a column definition. */
+  decorateColumn(builder: ColumnDefinitionBuilder, column: ColumnDefinition): ColumnDefinitionBuilder
+  /** Why this operation cannot run as a plain statement here (SQLite), or undefined. */
+  inPlaceProblem(op: TableOperation): string | undefined
+  setTableComment(rt: OpsRuntime, table: string, schema: string | undefined, comment: string | null): Promise<void>
+  setColumnComment(
+    rt: OpsRuntime,
+    table: string,
+    schema: string | undefined,
+    column: string,
+    comment: string | null,
+  ): Promise<void>
+  dropColumn(rt: OpsRuntime, op: OperationOf<'dropColumn'>): Promise<void>
+  alterColumn(rt: OpsRuntime, op: OperationOf<'alterColumn'>): Promise<void>
+  dropConstraint(rt: OpsRuntime, op: OperationOf<'dropConstraint'>): Promise<void>
+  dropIndex(rt: OpsRuntime, op: OperationOf<'dropIndex'>): Promise<void>
+  /** Run a batch's operations: plain ALTERs, or SQLite's move-and-copy. */
+  batch(rt: OpsRuntime, table: string, ops: readonly TableOperation[], options: BatchOptions): Promise<void>
+  /** A bulkInsert value as the driver (and the offline inliner) should get it. */
+  parameter(value: unknown): unknown
+}

@@ -1,0 +1,246 @@
+import { sql, type Expression } from 'kysely'
+import { RetortError } from '../../errors.js'
+import type { ParsedType } from '../column-type.js'
+import type { ConstraintType, DefaultValue } from '../definitions.js'
+import { defaultExpression, qualify, runTableOperation, schemaModule, typeExpression, verbatimDefault } from '../ddl.js'
+import { describeOperation, type OperationOf } from '../operation.js'
+import { commonParameter } from '../values.js'
+import type { OpsDialect, OpsRuntime } from './dialect.js'
+
+function typeSql(type: ParsedType): string {
+  switch (type.kind) {
+    case 'integer':
+      return 'int'
+    case 'varchar':
+      return `varchar(${type.length})`
+    case 'numeric':
+      return type.precision === undefined
+        ? 'decimal'
+        : `decimal(${type.precision}${type.scale === undefined ? '' : `,${type.scale}`})`
+    // MariaDB's REAL is a DOUBLE; FLOAT is the 4-byte type PostgreSQL calls real.
+    case 'real':
+      return 'float'
+    // MariaDB 10.11 has no zoned timestamp, and TIMESTAMP stops in 2038: DATETIME(6)
+    // keeps what is written (write UTC for timestamptz).
+    case 'time':
+      return 'time(6)'
+    case 'timestamp':
+    case 'timestamptz':
+      return 'datetime(6)'
+    case 'raw':
+      return type.sql
+    default:
+      // integer names, text, boolean, double, date, json, uuid (MariaDB 10.7+), blob
+      return type.kind
+  }
+}
+
+/** The schema to look things up in: the operation's, or the connection's database. */
+function schemaValue(schema: string | undefined): string | Expression<string> {
+  return schema ?? sql<string>`database()`
+}
+
+/** A column as MODIFY COLUMN must restate it. */
+interface ColumnState {
+  readonly type: Expression<unknown>
+  readonly nullable: boolean
+  readonly default: DefaultValue | undefined
+  readonly comment: string | undefined
+  readonly autoIncrement: boolean
+  /** Other attributes kept as they are (ON UPDATE ...). */
+  readonly extra: string | undefined
+}
+
+async function currentColumn(rt: OpsRuntime, op: OperationOf<'alterColumn'>, typeChanges: boolean): Promise<ColumnState> {
+  const existing = op.changes.existing
+  if (existing) {
+    return {
+      type: typeExpression(rt, existing.type),
+      nullable: existing.nullable,
+      default: existing.default ?? undefined,
+      comment: existing.comment,
+      autoIncrement: existing.autoIncrement ?? false,
+      extra: undefined,
+    }
+  }
+  if (rt.offline) {
+    throw new RetortError(
+      `${describeOperation(op)}: MariaDB changes a column's type, nullability or comment by restating the ` +
+        `whole column (MODIFY COLUMN), and in --sql mode the database cannot be read; ` +
+        `pass { existing: { type, nullable, default?, comment? } } describing the column as it is`,
+    )
+  }
+  const row = await rt.db
+    .selectFrom('information_schema.COLUMNS')
+    .select(['COLUMN_TYPE', 'IS_NULLABLE', 'COLUMN_DEFAULT', 'EXTRA', 'COLUMN_COMMENT', 'CHARACTER_SET_NAME', 'COLLATION_NAME'])
+    .where('TABLE_SCHEMA', '=', schemaValue(op.schema))
+    .where('TABLE_NAME', '=', op.table)
+    .where('COLUMN_NAME', '=', op.column)
+    .executeTakeFirst()
+  if (!row) throw new RetortError(`${describeOperation(op)}: table '${op.table}' has no column '${op.column}'`)
+  const extra = String(row.EXTRA ?? '')
+  if (/generated/i.test(extra)) {
+    throw new RetortError(`${describeOperation(op)}: '${op.column}' is a generated column; alter it with op.execute`)
+  }
+  // Text columns keep their character set and collation when only other attributes change.
+  const charset = !typeChanges && row.CHARACTER_SET_NAME ? ` character set ${row.CHARACTER_SET_NAME} collate ${row.COLLATION_NAME}` : ''
+  // MariaDB 10.2.7+ reports defaults as SQL: 'text' quoted, NULL for an explicit NULL, SQL NULL for none.
+  const storedDefault = row.COLUMN_DEFAULT === null || row.COLUMN_DEFAULT === 'NULL' ? undefined : String(row.COLUMN_DEFAULT)
+  const onUpdate = /on update [^ ]+/i.exec(extra)?.[0]
+  return {
+    type: sql.raw(`${row.COLUMN_TYPE}${charset}`),
+    nullable: row.IS_NULLABLE === 'YES',
+    default: storedDefault === undefined ? undefined : verbatimDefault(storedDefault),
+    comment: row.COLUMN_COMMENT ? String(row.COLUMN_COMMENT) : undefined,
+    autoIncrement: /auto_increment/i.test(extra),
+    extra: onUpdate,
+  }
+}
+
+async function alterColumn(rt: OpsRuntime, op: OperationOf<'alterColumn'>): Promise<void> {
+  const ch = op.changes
+  const alter = () => schemaModule(rt, op.schema).alterTable(op.table)
+  if (ch.type !== undefined || ch.nullable !== undefined || ch.comment !== undefined) {
+    const now = await currentColumn(rt, op, ch.type !== undefined)
+    const type = ch.type === undefined ? now.type : typeExpression(rt, ch.type)
+    const nullable = ch.nullable ?? now.nullable
+    const value = ch.default === undefined ? now.default : ch.default
+    const comment = ch.comment === undefined ? now.comment : ch.comment
+    await alter()
+      .modifyColumn(op.column, type, (c) => {
+        let b = c
+        if (value !== undefined && value !== null) b = b.defaultTo(defaultExpression(value))
+        if (!nullable) b = b.notNull()
+        if (now.autoIncrement) b = b.autoIncrement()
+        if (now.extra) b = b.modifyEnd(sql.raw(now.extra))
+        if (comment) b = b.modifyEnd(sql`comment ${sql.lit(comment)}`)
+        return b
+      })
+      .execute()
+  } else if (ch.default !== undefined) {
+    const value = ch.default
+    await alter()
+      .alterColumn(op.column, (c) => (value === null ? c.dropDefault() : c.setDefault(defaultExpression(value))))
+      .execute()
+  }
+  if (ch.newName !== undefined && ch.newName !== op.column) {
+    await alter().renameColumn(op.column, ch.newName).execute()
+  }
+}
+
+const CONSTRAINT_TYPES: Readonly<Record<string, ConstraintType>> = {
+  'PRIMARY KEY': 'primaryKey',
+  UNIQUE: 'unique',
+  'FOREIGN KEY': 'foreignKey',
+  CHECK: 'check',
+}
+
+async function constraintType(rt: OpsRuntime, op: OperationOf<'dropConstraint'>): Promise<ConstraintType> {
+  if (op.type) return op.type
+  if (rt.offline) {
+    throw new RetortError(
+      `${describeOperation(op)}: MariaDB drops each kind of constraint differently and in --sql mode the ` +
+        `database cannot be read; pass { type: 'primaryKey' | 'unique' | 'foreignKey' | 'check' }`,
+    )
+  }
+  const row = await rt.db
+    .selectFrom('information_schema.TABLE_CONSTRAINTS')
+    .select('CONSTRAINT_TYPE')
+    .where('CONSTRAINT_SCHEMA', '=', schemaValue(op.schema))
+    .where('TABLE_NAME', '=', op.table)
+    .where('CONSTRAINT_NAME', '=', op.name)
+    .executeTakeFirst()
+  const type = row ? CONSTRAINT_TYPES[String(row.CONSTRAINT_TYPE)] : undefined
+  if (!type) {
+    throw new RetortError(
+      `${describeOperation(op)}: table '${op.table}' has no constraint named '${op.name}' ` +
+        `(MariaDB names every primary key PRIMARY: pass { type: 'primaryKey' } to drop one)`,
+    )
+  }
+  return type
+}
+
+async function indexTable(rt: OpsRuntime, op: OperationOf<'dropIndex'>): Promise<string> {
+  if (op.table !== undefined) return op.table
+  if (rt.offline) {
+    throw new RetortError(`${describeOperation(op)}: MariaDB drops an index through its table; pass { table }`)
+  }
+  const rows = await rt.db
+    .selectFrom('information_schema.STATISTICS')
+    .select('TABLE_NAME')
+    .distinct()
+    .where('TABLE_SCHEMA', '=', schemaValue(op.schema))
+    .where('INDEX_NAME', '=', op.name)
+    .execute()
+  if (rows.length !== 1) {
+    throw new RetortError(
+      rows.length === 0
+        ? `${describeOperation(op)}: there is no index named '${op.name}'`
+        : `${describeOperation(op)}: several tables have an index named '${op.name}'; pass { table }`,
+    )
+  }
+  return String(rows[0]!.TABLE_NAME)
+}
+
+/** MariaDB 10.11: column changes restate the column; constraints drop by kind; no partial or expression indexes. */
+export const mysqlDialect: OpsDialect = {
+  capabilities: {
+    comments: true,
+    inlineColumnComments: true,
+    partialIndexes: false,
+    expressionIndexes: false,
+    // MariaDB 10.11 parses a column-level REFERENCES and ignores it.
+    inlineReferences: false,
+    qualifiedRenameTarget: true,
+    dropCascade: true,
+    autoIncrementNeedsColumnPrimaryKey: false,
+    maxParameters: 65535,
+  },
+  typeSql,
+  decorateColumn(b, column) {
+    let out = b
+    if (column.autoIncrement) out = out.autoIncrement()
+    if (column.comment !== undefined) out = out.modifyEnd(sql`comment ${sql.lit(column.comment)}`)
+    return out
+  },
+  inPlaceProblem: () => undefined,
+  async setTableComment(rt, table, schema, comment) {
+    await sql`alter table ${sql.table(qualify(table, schema))} comment = ${sql.lit(comment ?? '')}`.execute(rt.db)
+  },
+  async setColumnComment(rt, table, schema, column, comment) {
+    await alterColumn(rt, { kind: 'alterColumn', table, schema, column, changes: { comment } })
+  },
+  async dropColumn(rt, op) {
+    await schemaModule(rt, op.schema).alterTable(op.table).dropColumn(op.column).execute()
+  },
+  alterColumn,
+  async dropConstraint(rt, op) {
+    const table = sql.table(qualify(op.table, op.schema))
+    switch (await constraintType(rt, op)) {
+      case 'primaryKey':
+        return void (await sql`alter table ${table} drop primary key`.execute(rt.db))
+      case 'foreignKey':
+        return void (await sql`alter table ${table} drop foreign key ${sql.id(op.name)}`.execute(rt.db))
+      case 'unique':
+        // A unique constraint is an index in MariaDB.
+        return void (await sql`alter table ${table} drop index ${sql.id(op.name)}`.execute(rt.db))
+      case 'check':
+        return schemaModule(rt, op.schema).alterTable(op.table).dropConstraint(op.name).execute()
+    }
+  },
+  async dropIndex(rt, op) {
+    // ALTER TABLE rather than DROP INDEX, with the index name bare: MariaDB 10.11
+    // refuses a schema-qualified index name (Kysely's withSchema would qualify it).
+    const table = await indexTable(rt, op)
+    await sql`alter table ${sql.table(qualify(table, op.schema))} drop index ${sql.id(op.name)}`.execute(rt.db)
+  },
+  async batch(rt, _table, ops) {
+    for (const op of ops) await runTableOperation(rt, op)
+  },
+  parameter(value) {
+    // DATETIME text in UTC: mysql2 would render a Date in the client's time zone.
+    if (value instanceof Date) return value.toISOString().replace('T', ' ').replace('Z', '')
+    if (typeof value === 'bigint') return value.toString()
+    return commonParameter(value)
+  },
+}

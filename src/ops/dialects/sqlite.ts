@@ -1,0 +1,117 @@
+import { RetortError } from '../../errors.js'
+import type { ParsedType } from '../column-type.js'
+import { schemaModule } from '../ddl.js'
+import type { TableOperation } from '../operation.js'
+import { commonParameter } from '../values.js'
+import type { OpsDialect } from './dialect.js'
+import { sqliteBatch } from './sqlite-batch.js'
+
+function typeSql(type: ParsedType, column?: { readonly autoIncrement?: boolean }): string {
+  switch (type.kind) {
+    case 'bigint':
+    case 'smallint':
+      // SQLite 3.4x: AUTOINCREMENT needs the exact type name INTEGER.
+      return column?.autoIncrement ? 'integer' : type.kind
+    case 'varchar':
+      return `varchar(${type.length})`
+    case 'numeric':
+      return type.precision === undefined
+        ? 'numeric'
+        : `numeric(${type.precision}${type.scale === undefined ? '' : `,${type.scale}`})`
+    // A declared type without TEXT would get NUMERIC affinity and turn JSON "12" into 12.
+    case 'json':
+      return 'text'
+    case 'uuid':
+      return 'char(36)'
+    case 'raw':
+      return type.sql
+    default:
+      return type.kind
+  }
+}
+
+/** What SQLite's ALTER TABLE cannot do: the reason, or undefined. */
+function inPlaceProblem(op: TableOperation): string | undefined {
+  switch (op.kind) {
+    case 'addColumn':
+      if (op.column.primaryKey) return 'SQLite cannot add a PRIMARY KEY column to an existing table'
+      if (op.column.unique) return 'SQLite cannot add a UNIQUE column to an existing table'
+      return undefined
+    case 'alterColumn': {
+      const ch = op.changes
+      if (ch.type !== undefined || ch.nullable !== undefined || ch.default !== undefined) {
+        return "SQLite cannot change a column's type, nullability or default in place"
+      }
+      return undefined
+    }
+    case 'createPrimaryKey':
+    case 'createUniqueConstraint':
+    case 'createForeignKey':
+    case 'createCheckConstraint':
+    case 'dropConstraint':
+      return 'SQLite cannot add or drop constraints of an existing table'
+    default:
+      return undefined
+  }
+}
+
+/** SQLite 3.4x (better-sqlite3 12): renames and added columns in place, the rest through batch mode. */
+export const sqliteDialect: OpsDialect = {
+  capabilities: {
+    comments: false,
+    inlineColumnComments: false,
+    partialIndexes: true,
+    expressionIndexes: true,
+    inlineReferences: true,
+    qualifiedRenameTarget: false,
+    dropCascade: false,
+    autoIncrementNeedsColumnPrimaryKey: true,
+    // SQLITE_MAX_VARIABLE_NUMBER's default since SQLite 3.32.
+    maxParameters: 32766,
+  },
+  typeSql,
+  decorateColumn(b, column) {
+    if (!column.autoIncrement) return b
+    if (!column.primaryKey) {
+      throw new RetortError(`column '${column.name}': SQLite can only auto-increment the INTEGER PRIMARY KEY column`)
+    }
+    return b.autoIncrement()
+  },
+  inPlaceProblem,
+  // SQLite keeps no comments; Retort drops them quietly, as Alembic does.
+  setTableComment: async () => {},
+  setColumnComment: async () => {},
+  async dropColumn(rt, op) {
+    try {
+      await schemaModule(rt, op.schema).alterTable(op.table).dropColumn(op.column).execute()
+    } catch (error) {
+      // SQLite 3.35+ drops plain columns; keyed, indexed or constrained ones need a rebuild.
+      throw new RetortError(
+        `SQLite could not drop column '${op.column}' of '${op.table}' in place (${(error as Error).message}); ` +
+          `run it inside op.batchAlterTable('${op.table}', (batch) => { batch.dropColumn('${op.column}') })`,
+        { cause: error },
+      )
+    }
+  },
+  async alterColumn(rt, op) {
+    // Only a rename gets here (inPlaceProblem refuses the rest); comments are ignored.
+    const to = op.changes.newName
+    if (to !== undefined && to !== op.column) {
+      await schemaModule(rt, op.schema).alterTable(op.table).renameColumn(op.column, to).execute()
+    }
+  },
+  dropConstraint() {
+    throw new RetortError('SQLite cannot drop constraints in place; use op.batchAlterTable')
+  },
+  async dropIndex(rt, op) {
+    await schemaModule(rt, op.schema).dropIndex(op.name).execute()
+  },
+  batch: sqliteBatch,
+  parameter(value) {
+    // better-sqlite3 binds numbers, bigints, strings, Buffers and null only.
+    if (typeof value === 'boolean') return value ? 1 : 0
+    if (value instanceof Date) return value.toISOString()
+    if (value instanceof Uint8Array && !Buffer.isBuffer(value)) return Buffer.from(value)
+    return commonParameter(value)
+  },
+}
