@@ -119,7 +119,6 @@ export interface TemplateInfo {
   readonly description: string
 }
 
-const LOG_PREFIX = 'INFO  [retort.migration] '
 const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../templates')
 
 /**
@@ -181,39 +180,39 @@ export class Retort {
     const template = options.template ?? 'generic'
     const source = join(TEMPLATES_DIR, template)
     if (!existsSync(source)) {
-      throw new UsageError(`No such template '${template}'; see 'retort list-templates'`)
+      throw new ConfigError(`No such template '${template}'; see 'retort list-templates'`)
     }
     const dir = resolve(this.cwd, options.directory ?? 'migrations')
     const actions: FileAction[] = []
     if (existsSync(dir)) {
       if (readdirSync(dir).length > 0) {
-        throw new ConfigError(`Directory ${this.show(dir)} already exists and is not empty; choose another folder`)
+        throw new ConfigError(`Directory ${this.display(dir)} already exists and is not empty; choose another folder`)
       }
     } else {
       mkdirSync(dir, { recursive: true })
-      actions.push({ kind: 'directory', path: this.show(dir) })
+      actions.push({ kind: 'directory', path: this.display(dir) })
     }
     const versions = join(dir, 'versions')
     mkdirSync(versions, { recursive: true })
-    actions.push({ kind: 'directory', path: this.show(versions) })
+    actions.push({ kind: 'directory', path: this.display(versions) })
     for (const name of readdirSync(source).sort()) {
       if (name.startsWith('retort.config')) continue
       const target = join(dir, name)
       writeFileAtomic(target, readFileSync(join(source, name), 'utf8'))
-      actions.push({ kind: 'file', path: this.show(target) })
+      actions.push({ kind: 'file', path: this.display(target) })
     }
     const configPath = this.config.configPath ?? join(this.cwd, 'retort.config.ts')
     if (existsSync(configPath)) {
-      actions.push({ kind: 'skipped', path: this.show(configPath) })
+      actions.push({ kind: 'skipped', path: this.display(configPath) })
     } else {
       const text = readFileSync(join(source, 'retort.config.ts.tmpl'), 'utf8').replaceAll(
         '{{ scriptLocation }}',
         relative(dirname(configPath), dir).split('\\').join('/') || '.',
       )
       writeFileAtomic(configPath, text)
-      actions.push({ kind: 'file', path: this.show(configPath) })
+      actions.push({ kind: 'file', path: this.display(configPath) })
     }
-    return { actions, configPath: this.show(configPath) }
+    return { actions, configPath: this.display(configPath) }
   }
 
   /**
@@ -341,10 +340,10 @@ export class Retort {
     const graph = this.graph()
     if (options.revisions.length === 0) throw new UsageError('stamp needs at least one revision')
     if (options.sql) {
-      if (options.purge) throw new UsageError("Can't use --purge with --sql mode")
+      if (options.purge) throw new RevisionError("Can't use --purge with --sql mode; stamp --sql assumes the rows of its START")
       const starts = new Set(options.revisions.map((r) => (r.includes(':') ? r.slice(0, r.indexOf(':')) : undefined)))
       if (starts.size > 1) {
-        throw new UsageError('Stamp operation with --sql only supports a single starting revision at a time')
+        throw new RevisionError('Stamp operation with --sql only supports a single starting revision at a time')
       }
       const start = [...starts][0]
       const targets = options.revisions.map((r) => (r.includes(':') ? r.slice(r.indexOf(':') + 1) : r))
@@ -395,7 +394,7 @@ export class Retort {
 
   private dbCache: Database | undefined
   private database(): Database {
-    return (this.dbCache ??= new Database(this.config, this.options.args ?? {}, (line) => this.log(line)))
+    return (this.dbCache ??= new Database(this.config, this.cwd, this.options.args ?? {}, (line) => this.log(line)))
   }
 
   private async migrate(direction: 'upgrade' | 'downgrade', options: MigrateOptions): Promise<MigrateResult> {
@@ -405,7 +404,7 @@ export class Retort {
     if (options.sql) {
       const colon = options.target.indexOf(':')
       if (direction === 'downgrade' && colon < 0) {
-        throw new UsageError('downgrade with --sql requires <fromrev>:<torev>')
+        throw new RevisionError("downgrade with --sql requires <fromrev>:<torev>, e.g. 'heads:base'")
       }
       const start = colon < 0 ? undefined : options.target.slice(0, colon)
       const target = colon < 0 ? options.target : options.target.slice(colon + 1)
@@ -442,7 +441,6 @@ export class Retort {
   }
 
   private async offline(plan: Plan, fromEmpty: boolean): Promise<MigrateResult> {
-    this.log(`${LOG_PREFIX}Generating static SQL`)
     const sql = await this.database().script(plan.steps, { createVersionTable: fromEmpty })
     return { steps: plan.steps, sql }
   }
@@ -459,8 +457,9 @@ export class Retort {
     const revId = options.revId ?? randomUUID().replaceAll('-', '').slice(-12)
     const bad = revId.match(/[@\-+:]/g)
     if (bad || revId === '') {
-      throw new UsageError(
-        `Character(s) ${[...new Set(bad ?? [])].map((c) => `'${c}'`).join(', ')} not allowed in revision identifier '${revId}'`,
+      throw new RevisionError(
+        `Character(s) ${[...new Set(bad ?? [])].map((c) => `'${c}'`).join(', ')} not allowed in revision identifier '${revId}'; ` +
+          'ids may not contain @ - + :',
       )
     }
     if (graph.byName(revId)) {
@@ -480,7 +479,7 @@ export class Retort {
     const label = options.branchLabel
     if (label !== undefined) {
       if (label === '' || /[@:+\-\s]/.test(label)) {
-        throw new UsageError(`Branch label '${label}' may not be empty or contain @ : + - or whitespace`)
+        throw new RevisionError(`Branch label '${label}' may not be empty or contain @ : + - or whitespace`)
       }
       const owner = graph.byName(label)
       if (owner) throw new RevisionError(`Branch name '${label}' is already used by revision ${owner.id} (${owner.path}); pick another label`)
@@ -514,7 +513,7 @@ export class Retort {
     })
     for (const a of actions) if (a.kind === 'directory') mkdirSync(resolve(this.cwd, a.path), { recursive: true })
     writeFileAtomic(path, text)
-    return { revision: revId, path: this.show(path), actions: [...actions, { kind: 'file', path: this.show(path) }] }
+    return { revision: revId, path: this.display(path), actions: [...actions, { kind: 'file', path: this.display(path) }] }
   }
 
   /** Folder for a new file (behavior.md a.6). */
@@ -529,7 +528,7 @@ export class Retort {
       const wanted = resolve(this.cwd, versionPath)
       if (!locations.includes(wanted)) {
         throw new RevisionError(
-          `Path ${versionPath} is not represented in current version locations (${locations.map((l) => this.show(l)).join(', ')})`,
+          `Path ${versionPath} is not represented in current version locations (${locations.map((l) => this.display(l)).join(', ')})`,
         )
       }
       dir = wanted
@@ -540,7 +539,7 @@ export class Retort {
     } else {
       throw new RevisionError('Multiple version locations present, please specify --version-path')
     }
-    return { dir, actions: existsSync(dir) ? [] : [{ kind: 'directory', path: this.show(dir) }] }
+    return { dir, actions: existsSync(dir) ? [] : [{ kind: 'directory', path: this.display(dir) }] }
   }
 
   private templateText(): string {
@@ -549,7 +548,7 @@ export class Retort {
   }
 
   /** A path as printed: relative to the working directory when inside it. */
-  private show(path: string): string {
+  private display(path: string): string {
     const rel = relative(this.cwd, path)
     return (rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path).split('\\').join('/')
   }

@@ -49,6 +49,17 @@ function appliedOnLineage(map: RevisionMap, rows: readonly number[], l: number):
   return onLine.filter((i) => !map.childIdx[i]!.some((c) => set.has(c)))
 }
 
+/** Revisions applied only through a dependency (no row above them) on L's lineage. */
+function impliedOnLineage(map: RevisionMap, rows: readonly number[], l: number): number[] {
+  const applied = map.ancestorSet(rows, true)
+  const viaDown = map.ancestorSet(rows, false)
+  const out: number[] = []
+  for (let i = 0; i < map.size; i++) {
+    if (applied[i] && !viaDown[i] && !map.childIdx[i]!.some((c) => applied[c]) && map.sharesLineage(i, l)) out.push(i)
+  }
+  return out
+}
+
 /** Start of `SYMBOL±N`: -1 for the empty state. */
 function symbolStart(map: RevisionMap, symbol: string, label: string | undefined): number {
   if (symbol === 'base') return EMPTY
@@ -142,7 +153,7 @@ function resolveDowngradeTarget(map: RevisionMap, target: string, rows: readonly
     }
   } else {
     let from = rowsOnLineage(map, rows, label)
-    if (from.length === 0) from = appliedOnLineage(map, rows, label)
+    if (from.length === 0) from = impliedOnLineage(map, rows, label)
     if (from.length === 0) {
       throw new RevisionError(`no applied revision on branch '${rel.label}'; nothing to downgrade`)
     }
@@ -156,7 +167,8 @@ function resolveDowngradeTarget(map: RevisionMap, target: string, rows: readonly
   }
   const reached = walk(map, start, rel.delta, undefined)
   if (reached === undefined) throw didNotProduce(target, rel.delta)
-  return { label, target: reached, warnings }
+  // From several rows, `-N` steps down the chosen row's branch only, as `<row>@-N` would.
+  return { label: label ?? (rows.length > 1 ? start : undefined), target: reached, warnings }
 }
 
 function upgradeSteps(map: RevisionMap, rows: number[], order: readonly number[]): PlanStep[] {
@@ -292,16 +304,17 @@ export function planStamp(map: RevisionMap, rows: readonly string[], targets: re
         if (l === undefined || map.isAncestor(r, l, true) || map.isAncestor(l, r, true)) drop.add(r)
       }
     }
-    const gone = current.filter((r) => drop.has(r))
-    if (gone.length) stamp(gone, [], gone.map((g) => ({ kind: 'delete', revision: ids[g]!.id })))
+    for (const g of current.filter((r) => drop.has(r))) stamp([g], [], [{ kind: 'delete', revision: ids[g]!.id }])
     return { steps, warnings: [] }
   }
   for (const d of dests) {
     if (current.includes(d)) continue
-    const related = current.filter((r) => map.isAncestor(r, d, true) || map.isAncestor(d, r, true))
-    if (related.length === 0) {
+    // The rows this destination replaces: the rows as they were, on its lineage (dependencies included).
+    const related = rowIdx.filter((r) => map.isAncestor(r, d, true) || map.isAncestor(d, r, true))
+    if (related.length === 0 || related.some((r) => !current.includes(r))) {
+      // A new branch, or rows an earlier destination of this command already moved: insert.
       current.push(d)
-      stamp([], [d], [{ kind: 'insert', revision: ids[d]!.id }])
+      stamp(related, [d], [{ kind: 'insert', revision: ids[d]!.id }])
       continue
     }
     const changes: RowChange[] = related.slice(0, -1).map((r) => ({ kind: 'delete', revision: ids[r]!.id }))

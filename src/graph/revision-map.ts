@@ -430,18 +430,20 @@ export class RevisionMap {
 
   /**
    * Effective parents (behavior.md a.3): down revisions in order, then the
-   * declared dependencies that are not already reached through another
-   * effective parent (a redundant dependency behaves like none).
+   * declared dependencies, less any that an ancestor (through down
+   * revisions) already depends on: such a dependency is redundant.
    */
   private normalizeDependencies(): number[][] {
+    const dependents: number[][] = this.revisions.map(() => [])
+    this.depIdx.forEach((deps, i) => deps.forEach((d) => dependents[d]!.push(i)))
     return this.revisions.map((r) => {
       const down = this.downIdx[r.index]!
       const deps = this.depIdx[r.index]!
       if (deps.length === 0) return [...down]
-      const candidates = uniq([...down, ...deps])
-      return candidates.filter(
-        (c, k) => k < down.length || !candidates.some((o) => o !== c && this.isAncestor(c, o, true)),
+      const kept = deps.filter(
+        (d) => !dependents[d]!.some((other) => other !== r.index && this.isAncestor(other, r.index, false)),
       )
+      return uniq([...down, ...kept])
     })
   }
 
