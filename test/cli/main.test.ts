@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { makeProject, writeRevision, type Project } from '../helpers/project.js'
+
+const REPO = resolve(import.meta.dirname, '../..')
+
+describe('retort CLI (in-process)', () => {
+  let project: Project
+  before(() => {
+    project = makeProject({ url: 'sqlite:db.sqlite' })
+    writeRevision(project.root, { revision: 'aaaa', downRevision: null, message: 'create account table' })
+    writeRevision(project.root, { revision: 'bbbb', downRevision: 'aaaa', message: 'add a column' })
+  })
+  after(() => project.remove())
+
+  it('exits 0 and prints results on stdout, the log on stderr', async () => {
+    const run = await project.run('upgrade heads')
+    assert.equal(run.code, 0)
+    assert.equal(run.stdout, '')
+    assert.equal(
+      run.stderr,
+      'INFO  [retort.migration] Running upgrade  -> aaaa, create account table\n' +
+        'INFO  [retort.migration] Running upgrade aaaa -> bbbb, add a column\n',
+    )
+    assert.equal((await project.run('current')).stdout, 'bbbb (head)\n')
+  })
+
+  it('-q silences stdout and the INFO log but not failures', async () => {
+    const quiet = await project.run('-q history')
+    assert.equal(quiet.code, 0)
+    assert.equal(quiet.stdout, '')
+    const down = await project.run('downgrade -1 -q')
+    assert.equal(down.code, 0)
+    assert.equal(down.stderr, '')
+    const failed = await project.run('-q show nosuch')
+    assert.equal(failed.code, 1)
+    assert.match(failed.stderr, /^FAILED: .*'nosuch'/)
+  })
+
+  it("takes relative identifiers such as '-1' as arguments, not flags", async () => {
+    await project.run('upgrade heads')
+    const run = await project.run('downgrade -1')
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(run.stderr, /Running downgrade bbbb -> aaaa/)
+    const show = await project.run(['history', '-r', '-1:'])
+    assert.equal(show.code, 0, show.stderr)
+  })
+
+  it('exits 1 with FAILED: on stderr for a command failure, naming the identifier', async () => {
+    const run = await project.run('upgrade zzzz')
+    assert.equal(run.code, 1)
+    assert.equal(run.stdout, '')
+    assert.match(run.stderr, /^FAILED: Can't locate revision identified by 'zzzz'/)
+  })
+
+  it('exits 2 on a usage error: unknown command, unknown flag, missing argument, bad -x', async () => {
+    for (const line of ['frobnicate', 'heads --nope', 'upgrade', 'upgrade heads -x novalue']) {
+      const run = await project.run(line)
+      assert.equal(run.code, 2, `${line}: ${run.stderr}`)
+      assert.notEqual(run.stderr, '', line)
+    }
+  })
+
+  it('prints its name and version, and help, with exit 0', async () => {
+    const version = await project.run('--version')
+    assert.equal(version.code, 0)
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }
+    assert.equal(version.stdout.trim(), `retort ${pkg.version}`)
+    const help = await project.run('--help')
+    assert.equal(help.code, 0)
+    assert.match(help.stdout, /upgrade/)
+  })
+
+  it('list-templates names the generic template with its description', async () => {
+    const run = await project.run('list-templates')
+    assert.match(run.stdout, /^Available templates:\n\ngeneric - .+\n\nTemplates are used via the 'init' command/)
+  })
+})
+
+describe('retort bin (built JavaScript, as a user runs it)', () => {
+  it('runs init, revision, upgrade and current from dist/ in a fresh project', () => {
+    const bin = join(REPO, 'dist/cli/bin.js')
+    assert.ok(existsSync(bin), 'dist/cli/bin.js exists (npm test builds first)')
+    const project = makeProject({})
+    try {
+      // The config written by init imports 'retort-migrate', as in a user's project.
+      mkdirSync(join(project.root, 'node_modules'))
+      symlinkSync(REPO, join(project.root, 'node_modules/retort-migrate'), 'dir')
+      execFileSync('rm', [join(project.root, 'retort.config.json')])
+      const run = (...args: string[]) =>
+        spawnSync(process.execPath, [bin, ...args], { cwd: project.root, encoding: 'utf8' })
+      assert.equal(run('init').status, 0)
+      const made = run('revision', '-m', 'create account table', '--rev-id', 'a1')
+      assert.equal(made.status, 0, made.stderr)
+      assert.equal(made.stdout, 'Generating migrations/versions/a1_create_account_table.ts ...  done\n')
+      const up = run('upgrade', 'heads')
+      assert.equal(up.status, 0, up.stderr)
+      assert.equal(run('current').stdout, 'a1 (head)\n')
+      assert.ok(readdirSync(project.root).includes('retort.db'))
+    } finally {
+      project.remove()
+    }
+  })
+
+  it('the package ships dist and templates, and its bin points at built JavaScript', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>
+      files: string[]
+    }
+    assert.equal(pkg.bin.retort, 'dist/cli/bin.js')
+    assert.deepEqual(pkg.files, ['dist', 'templates'])
+    assert.match(readFileSync(join(REPO, pkg.bin.retort), 'utf8'), /^#!\/usr\/bin\/env node/)
+  })
+})
