@@ -312,9 +312,13 @@ class RevisionReader {
       const name = simple[1] as ExportName
       const text = simple[2] ?? simple[3]
       // `revision` must be a non-empty string: anything else takes the general path's error.
-      if (name !== 'revision' || (text !== undefined && text.length > 0)) {
+      const end = SIMPLE_DECLARATION.lastIndex
+      if (
+        (name !== 'revision' || (text !== undefined && text.length > 0)) &&
+        this.endsStatement(this.skipTrivia(end))
+      ) {
         this.record(name, i + simple[0].indexOf(name, 1), text ?? null)
-        return SIMPLE_DECLARATION.lastIndex
+        return end
       }
     }
     OTHER_EXPORT.lastIndex = i
@@ -482,16 +486,23 @@ class RevisionReader {
     if (lineEnd >= src.length) return lineEnd
     const next = this.skipTrivia(lineEnd)
     // A line break ends the statement unless the next line continues the expression.
-    if (next > lineEnd && this.hasLineBreak(lineEnd, next)) {
-      const d = src.charCodeAt(next)
-      if (next >= src.length || isIdentifierStart(d) || d === RBRACE || d === 64 /* @ */) {
-        return lineEnd
-      }
+    if (next > lineEnd && this.hasLineBreak(lineEnd, next) && this.endsStatement(next)) {
+      return lineEnd
     }
     if (c === COMMA) {
       this.fail(lineEnd, `declare ${name} in its own export const statement (found ',')`)
     }
     this.failLiteral(name, valueAt)
+  }
+
+  /**
+   * Whether the token at `i` (after a line break) starts a new statement rather than
+   * continuing the previous expression (`+ 'b'`, `.concat()`, `[0]`, `(x)` continue it).
+   */
+  private endsStatement(i: number): boolean {
+    if (i >= this.src.length) return true
+    const c = this.src.charCodeAt(i)
+    return isIdentifierStart(c) || c === RBRACE || c === SEMI || c === 64 /* @ */ || c === HASH
   }
 
   // ---- skipping ----------------------------------------------------------

@@ -315,6 +315,17 @@ describe('parseRevisionSource: rejected forms name the file and line', () => {
     )
   })
 
+  it('rejects a literal continued on the next line', () => {
+    rejects(
+      "export const revision = 'a'\n  + 'b'\nexport const downRevision = null\n",
+      /x\.ts:1: revision must be a string \(found ''a''\)/,
+    )
+    rejects(
+      "export const revision = 'a'\nexport const downRevision = 'p'\n  .trim()\n",
+      /x\.ts:2: downRevision .*found ''p''/,
+    )
+  })
+
   it('rejects an expression built from literals', () => {
     rejects(
       "export const revision = 'a' + 'b'\nexport const downRevision = null\n",
