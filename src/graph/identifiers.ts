@@ -81,8 +81,17 @@ export function resolveSymbolic(map: RevisionMap, name: string): number[] {
   if (rest === 'base') return []
   if (rest === 'heads') return headsOnLineage(map, l)
   if (rest === 'head') return single(map, name, headsOnLineage(map, l))
-  const r = lookupName(map, rest, (i) => map.sharesLineage(i, l))
-  return [r]
+  try {
+    return [lookupName(map, rest, (i) => map.sharesLineage(i, l))]
+  } catch (e) {
+    const anywhere = map.byName(rest)
+    if (!anywhere) throw e
+    throw new ResolutionError(
+      `Revision ${anywhere.id} is not a member of branch '${labelPart}' (it shares no lineage with ` +
+        `${map.revisions[l]!.id}); use '${anywhere.id}' alone or a revision on that branch`,
+      name,
+    )
+  }
 }
 
 /** Label part of `L@...` resolved to its revision, or undefined. */

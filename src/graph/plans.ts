@@ -122,7 +122,10 @@ function resolveDowngradeTarget(map: RevisionMap, target: string, rows: readonly
   const rel = parseRelative(target)
   if (!rel) {
     const label = labelRevision(map, target)
-    const found = resolveSymbolic(map, target)
+    // In `L@R` the label only narrows the roots (c.3); R itself is resolved on its own.
+    const rest = target.slice(target.indexOf('@') + 1)
+    const plainRest = label !== undefined && !['head', 'heads', 'base'].includes(rest)
+    const found = plainRest ? [lookupName(map, rest)] : resolveSymbolic(map, target)
     if (found.length > 1) {
       throw new RevisionError(
         `'${target}' names several revisions (${found.map((r) => map.revisions[r]!.id).join(', ')}); ` +

@@ -208,7 +208,6 @@ describe('b.3 symbols', () => {
   it(
     "fails for 'L@R' with R off the label's lineage, saying it is not on the branch",
     {
-      todo: "bug: 'feat@3cff00' says \"Can't locate revision '3cff00'; did you mean '3cff00'?\" instead of naming branch feat",
     },
     () => {
       assertResolution(() => resolve('feat@3cff00'), ['3cff00', 'feat'])

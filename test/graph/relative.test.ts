@@ -155,7 +155,6 @@ describe('b.4 +N and -N from the current rows', () => {
   it(
     "downgrades '-1' with several rows only on the first row's branch, even at a branch point",
     {
-      todo: "bug: rows ae10,27c6 'downgrade -1' targets 1975 and also removes 27c6 (first row's branch not kept as label)",
     },
     () => {
       // docs-branches-explicit: both heads sit right above the branch point 1975ea83b712.
@@ -174,7 +173,6 @@ describe('b.4 +N and -N from the current rows', () => {
   it(
     "walks '-2' with several rows down the first row's branch",
     {
-      todo: "bug: rows d2d2,d1d1 'downgrade -2' also downgrades d1d1,c1c1 (target bbbb not narrowed to d2d2's branch)",
     },
     () => {
       const r = down(twoBranches, ['d2d2', 'd1d1'], '-2')
@@ -326,7 +324,6 @@ describe('b.4 L@+N, L@-N, L@head-N, L@base+N', () => {
   it(
     "fails for 'L@-N' when no row is on L's lineage, naming L",
     {
-      todo: "bug: rows d2d2 'downgrade c1branch@-1' plans d2d2->c2c2->bbbb->aaaa instead of failing",
     },
     () => {
       // label-relative-targets: Alembic crashes (AssertionError); rows d2d2 must stay untouched.

@@ -428,7 +428,6 @@ describe('c.3 downgrade', () => {
   it(
     "fails with 'Not a valid downgrade target' when the label part is on none of the roots",
     {
-      todo: "bug: 'downgrade zb@bbbb' says \"Can't locate revision identified by 'bbbb'; did you mean 'bbbb'?\"",
     },
     () => {
       const g = graphOf(
