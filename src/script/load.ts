@@ -286,19 +286,23 @@ function evaluate(code: string, path: string, shown: string): MigrationModule {
   return module.exports
 }
 
-type ScopedImport = (specifier: string, parentURL: string) => Promise<any>
-let tsImport: Promise<ScopedImport> | undefined
+let tsxRegistered: Promise<void> | undefined
 
-/** tsx's loader, registered once under its own namespace (no effect on other imports). */
-function typescriptImport(): Promise<ScopedImport> {
-  tsImport ??= import('tsx/esm/api').then(({ register }) => register({ namespace: 'retort-migrations' }).import)
-  return tsImport
+/**
+ * Node cannot import TypeScript by itself (before 22.6): register tsx's
+ * loader once for the process. Not a namespaced one: that would give the
+ * revision modules their own copies of every package they import (Kysely
+ * included), where the migration needs the instances Retort uses.
+ */
+function registerTypescript(): Promise<void> {
+  tsxRegistered ??= import('tsx/esm/api').then(({ register }) => void register())
+  return tsxRegistered
 }
 
 async function importNatively(path: string, shown: string): Promise<MigrationModule> {
   const url = pathToFileURL(path).href
   try {
-    if (/\.m?ts$/.test(extname(path))) return (await (await typescriptImport())(url, import.meta.url)) as MigrationModule
+    if (/\.m?ts$/.test(extname(path))) await registerTypescript()
     return (await import(url)) as MigrationModule
   } catch (error) {
     throw new ScriptError(`cannot load revision file '${shown}': ${messageOf(error)}`, shown, { cause: error })
