@@ -623,6 +623,16 @@ export async function sqliteBatch(
   const schema = options.schema
   if (ops.length === 0) return
   if (ops.every(runsInPlace)) {
+    // Check column names first where they can be known; SQLite's own errors would say less.
+    const names = options.table
+      ? options.table.columns.map((c) => c.name)
+      : rt.offline
+        ? undefined
+        : (await sql<{ name: string }>`select name from pragma_table_xinfo(${table}, ${schema ?? 'main'})`.execute(rt.db)).rows.map(
+            (r) => r.name,
+          )
+    if (names?.length === 0) throw new RetortError(`batchAlterTable('${table}'): there is no table '${table}'`)
+    if (names) planRenames(table, names, ops)
     await inSavepoint(rt, async () => {
       for (const op of ops) await runTableOperation(rt, op)
     })
