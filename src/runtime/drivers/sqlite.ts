@@ -23,6 +23,31 @@ class InlineCompiler extends SqliteQueryCompiler {
   }
 }
 
+const STATEMENT_CACHE_SIZE = 64
+
+/**
+ * Kysely prepares every statement anew; a long run repeats the same
+ * version-table UPDATE thousands of times. Keep the last few prepared
+ * statements (SQLite re-prepares them itself after a schema change).
+ */
+function withStatementCache(database: Database.Database): Pick<Database.Database, 'close' | 'prepare'> {
+  const cache = new Map<string, Database.Statement>()
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql)
+      if (statement) {
+        cache.delete(sql)
+      } else {
+        statement = database.prepare(sql)
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!)
+      }
+      cache.set(sql, statement)
+      return statement
+    },
+  } as Pick<Database.Database, 'close' | 'prepare'>
+}
+
 /** SQLite through better-sqlite3. */
 export const sqliteDriver: RuntimeDriver = {
   name: 'sqlite',
@@ -36,7 +61,7 @@ export const sqliteDriver: RuntimeDriver = {
 
   async connect(url, log) {
     const database = new Database(url.sqlitePath ?? ':memory:', { timeout: LOCK_WAIT_SECONDS * 1000 })
-    return new Kysely<any>({ dialect: new SqliteDialect({ database }), log })
+    return new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), log })
   },
 
   offline(capture) {
