@@ -247,6 +247,34 @@ describe('batchAlterTable on SQLite', () => {
     assert.deepEqual(await foreignKeyProblems(t.db), [])
   }, { only: ['sqlite'] })
 
+  eachDatabase('keeps collations, deferred foreign keys and WITHOUT ROWID, naming implicitly referenced keys', async (t) => {
+    await t.op.execute('create table parent (id integer primary key)')
+    await t.op.execute(`create table tagged (
+      name text collate nocase not null primary key,
+      parent_id integer references parent deferrable initially deferred,
+      n integer
+    ) without rowid`)
+    await t.op.bulkInsert('parent', [{ id: 1 }])
+    await t.op.bulkInsert('tagged', [{ name: 'Alpha', parent_id: 1, n: 1 }])
+    const before = await t.table('tagged')
+    await t.op.batchAlterTable('tagged', (b) => b.alterColumn('n', { type: 'bigint' }))
+    const after = await t.table('tagged')
+    assert.deepEqual(
+      { ...after, columns: after.columns.filter((c) => c.name !== 'n') },
+      {
+        ...before,
+        columns: before.columns.filter((c) => c.name !== 'n'),
+        // 'references parent' is restated as 'references parent (id)'.
+        foreignKeys: before.foreignKeys.map((f) => ({ ...f, referencedColumns: ['id'] })),
+      },
+    )
+    const text = (await sql<{ sql: string }>`select sql from sqlite_master where name = 'tagged'`.execute(t.db)).rows[0]!.sql
+    assert.match(text, /collate nocase/i)
+    assert.match(text, /deferrable initially deferred/i)
+    assert.match(text, /without rowid$/i)
+    assert.deepEqual(await t.db.selectFrom('tagged').selectAll().where('name', '=', 'ALPHA').execute(), [{ name: 'Alpha', parent_id: 1, n: 1 }])
+  }, { only: ['sqlite'] })
+
   describe('round trip per operation', () => {
     const pairs: [string, (b: BatchOperations) => void, (b: BatchOperations) => void][] = [
       ['addColumn / dropColumn', (b) => b.addColumn({ name: 'tier', type: 'integer', default: 1 }), (b) => b.dropColumn('tier')],
