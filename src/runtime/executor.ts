@@ -5,6 +5,7 @@ import type { PlanStep, RowChange } from '../graph/step.js'
 import type { MigrationContext } from '../ops/context.js'
 import type { MigrationModule } from '../script/load.js'
 import { logLine } from './session.js'
+import type { RuntimeOptions } from './session.js'
 
 /** What differs between running a plan on a database and writing it as a script. */
 export interface ExecutionSink {
@@ -82,8 +83,9 @@ async function runMigration(step: PlanStep, module: MigrationModule, sink: Execu
  */
 export async function loadPlanModules(
   plan: readonly PlanStep[],
-  loadMigration: ((path: string) => Promise<MigrationModule>) | undefined,
+  options: Pick<RuntimeOptions, 'loadMigration' | 'baseDir'>,
 ): Promise<Map<string, MigrationModule>> {
+  const { loadMigration, baseDir } = options
   const running = plan.filter((step) => step.verb !== 'stamp_revision')
   for (const step of running) {
     if (step.revision === undefined || step.path === undefined) {
@@ -97,7 +99,7 @@ export async function loadPlanModules(
     for (const path of paths) modules.push(await loadMigration(path))
   } else {
     const { loadMigrations } = await import('../script/load.js')
-    modules = await loadMigrations(paths)
+    modules = await loadMigrations(paths, { baseDir })
   }
   const byPath = new Map(paths.map((path, i) => [path, modules[i]!]))
   for (const step of running) {

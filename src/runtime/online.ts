@@ -113,7 +113,7 @@ class OnlineSession implements Session {
 
   async run(plan: readonly PlanStep[]): Promise<void> {
     if (plan.length === 0) return
-    const modules = await loadPlanModules(plan, this.options.loadMigration)
+    const modules = await loadPlanModules(plan, this.options)
     // behavior.md c.7: the table exists before the first step (committed on its own).
     await ensureVersionTable(this.connection, this.driver, this.ref)
     const db = guardTransactions(this.connection)

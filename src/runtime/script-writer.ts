@@ -22,7 +22,7 @@ export async function writeScript(
   const driver = await loadDriver(options.url.dialect)
   const ref = { table: options.versionTable, schema: options.versionTableSchema }
   options.log(logLine('Generating static SQL'))
-  const modules = await loadPlanModules(plan, options.loadMigration)
+  const modules = await loadPlanModules(plan, options)
   let script = ''
   const db = guardTransactions(driver.offline((sql) => (script += terminate(sql))))
   const dialect = { name: driver.name, transactionalDdl: driver.transactionalDdl }

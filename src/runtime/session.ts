@@ -15,7 +15,12 @@ export interface RuntimeOptions {
   readonly args: Readonly<Record<string, string>>
   /** Receives each log line, complete (`INFO  [retort.migration] Running ...`). */
   readonly log: (line: string) => void
-  /** Imports a revision file to run it; by default script/load.ts (batched, cached). */
+  /** Folder that relative step paths are taken from (default: the working folder). */
+  readonly baseDir?: string | undefined
+  /**
+   * Imports a revision file to run it. Leave it out for script/load.ts's
+   * batched, cached loader, which is much faster for long plans.
+   */
   readonly loadMigration?: ((path: string) => Promise<MigrationModule>) | undefined
 }
 

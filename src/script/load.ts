@@ -14,12 +14,18 @@ export interface MigrationModule {
   readonly [name: string]: unknown
 }
 
+/** Options of {@link loadMigration} and {@link loadMigrations}. */
+export interface LoadOptions {
+  /** Folder that relative paths are taken from (default: the working folder); messages show paths as given. */
+  readonly baseDir?: string
+}
+
 /**
  * Import one revision module to run it (`.js`/`.mjs` natively, `.ts`/`.mts`
- * without a build step). `path` is absolute or relative to the working folder.
+ * without a build step). For many modules, {@link loadMigrations} is faster.
  */
-export async function loadMigration(path: string): Promise<MigrationModule> {
-  const [module] = await loadMigrations([path])
+export async function loadMigration(path: string, options: LoadOptions = {}): Promise<MigrationModule> {
+  const [module] = await loadMigrations([path], options)
   return module!
 }
 
@@ -27,18 +33,22 @@ export async function loadMigration(path: string): Promise<MigrationModule> {
  * Import several revision modules, in the order given; much faster than one
  * by one for long histories.
  *
- * Node's ESM loader costs a few hundred microseconds per module, too much for
- * ten thousand revisions. So a module whose code imports nothing at run time
- * (type-only imports are erased), and uses neither `import.meta` nor top-level
- * `await`, is turned into CommonJS by esbuild once, cached under
- * `node_modules/.cache/retort/` of the nearest project, and evaluated as a
- * strict-mode function with the file as its name (stack traces point at it).
- * Such a module has nothing through which ESM and this evaluation could
- * differ. Every other module is imported normally (through tsx for `.ts`).
+ * Node's ESM loader costs a few hundred microseconds per module, and tsx
+ * more, too much for ten thousand revisions. So a module whose code imports
+ * nothing at run time (type-only imports are erased) and uses neither
+ * `import.meta` nor top-level `await` is compiled by esbuild (many per call)
+ * into a function that assigns its exports, cached under
+ * `node_modules/.cache/retort/` of the nearest project, and evaluated in
+ * strict mode with the file as its name (stack traces point at it). Such a
+ * module has nothing through which ESM and this evaluation could differ.
+ * Every other module is imported normally (through tsx for `.ts`).
  */
-export async function loadMigrations(paths: readonly string[]): Promise<MigrationModule[]> {
+export async function loadMigrations(
+  paths: readonly string[],
+  options: LoadOptions = {},
+): Promise<MigrationModule[]> {
   const files = paths.map((p) => {
-    const path = resolve(p)
+    const path = resolve(options.baseDir ?? '.', p)
     let source: string
     try {
       source = readFileSync(path, 'utf8')
@@ -48,19 +58,6 @@ export async function loadMigrations(paths: readonly string[]): Promise<Migratio
     return { path, shown: p, source, key: cacheKey(path, source) }
   })
 
-  const caches = new Map<string, TranspileCache>()
-  const cacheByFolder = new Map<string, TranspileCache>()
-  const cacheOf = (path: string): TranspileCache => {
-    const folder = dirname(path)
-    let cache = cacheByFolder.get(folder)
-    if (!cache) {
-      const dir = cacheDirFor(folder)
-      cache = caches.get(dir) ?? openCache(dir)
-      caches.set(dir, cache)
-      cacheByFolder.set(folder, cache)
-    }
-    return cache
-  }
   const missing = files.filter((f) => !cacheOf(f.path).entries.has(f.key))
   if (missing.length > 0) {
     const compiled = await transpileAll(missing.map((f) => ({ path: f.path, source: f.source })))
@@ -69,16 +66,27 @@ export async function loadMigrations(paths: readonly string[]): Promise<Migratio
       cache.entries.set(f.key, compiled[i]!)
       cache.dirty = true
     })
-    for (const cache of caches.values()) if (cache.dirty) saveCache(cache, new Set(files.map((f) => f.key)))
+    // One write per batch; single loads in a row are written together a moment later.
+    if (files.length > 1) saveDirtyCaches()
+    else scheduleSave()
   }
 
   const modules: MigrationModule[] = []
   for (const file of files) {
-    const code = cacheOf(file.path).entries.get(file.key)
-    modules.push(code ? evaluate(code, file.path, file.shown) : await importNatively(file.path, file.shown))
+    const id = `${file.path}\0${file.key}`
+    let module = evaluated.get(id)
+    if (!module) {
+      const code = cacheOf(file.path).entries.get(file.key)
+      module = code ? evaluate(code, file.path, file.shown) : await importNatively(file.path, file.shown)
+      // Like the ESM registry: importing a file twice gives the same module.
+      evaluated.set(id, module)
+    }
+    modules.push(module)
   }
   return modules
 }
+
+const evaluated = new Map<string, MigrationModule>()
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
@@ -100,6 +108,35 @@ interface TranspileCache {
 
 const MAX_CACHE_ENTRIES = 50_000
 
+// Caches stay open for the process: one read of the file, however many loads.
+const cachesByDir = new Map<string, TranspileCache>()
+const cacheDirByFolder = new Map<string, string>()
+
+function cacheOf(path: string): TranspileCache {
+  const folder = dirname(path)
+  let dir = cacheDirByFolder.get(folder)
+  if (dir === undefined) cacheDirByFolder.set(folder, (dir = cacheDirFor(folder)))
+  let cache = cachesByDir.get(dir)
+  if (!cache) cachesByDir.set(dir, (cache = openCache(dir)))
+  return cache
+}
+
+function saveDirtyCaches(): void {
+  for (const cache of cachesByDir.values()) {
+    if (cache.dirty) saveCache(cache)
+    cache.dirty = false
+  }
+}
+
+let saveTimer: NodeJS.Timeout | undefined
+
+function scheduleSave(): void {
+  if (saveTimer) clearTimeout(saveTimer)
+  saveTimer = setTimeout(saveDirtyCaches, 100)
+  // Never keeps the process alive: a lost write only costs speed next time.
+  saveTimer.unref()
+}
+
 /** `node_modules/.cache/retort` of the nearest folder (from `dir` up) that has `node_modules`, else a temp folder. */
 function cacheDirFor(dir: string): string {
   for (let d = dir; ; d = dirname(d)) {
@@ -120,9 +157,10 @@ function openCache(dir: string): TranspileCache {
   return { file, entries, dirty: false }
 }
 
-function saveCache(cache: TranspileCache, keep: ReadonlySet<string>): void {
+function saveCache(cache: TranspileCache): void {
   let entries = [...cache.entries]
-  if (entries.length > MAX_CACHE_ENTRIES) entries = entries.filter(([key]) => keep.has(key))
+  // Entries are in insertion order, the ones read from the file first: drop the oldest.
+  if (entries.length > MAX_CACHE_ENTRIES) entries = entries.slice(entries.length - MAX_CACHE_ENTRIES)
   try {
     mkdirSync(dirname(cache.file), { recursive: true })
     // Write then rename, so that a concurrent reader sees the old or the new file, never half of one.

@@ -154,6 +154,18 @@ describe('offline scripts', () => {
     }
   })
 
+  it('takes relative step paths from baseDir', async () => {
+    const folder = revisionFolder()
+    try {
+      writeRevision(folder.dir, 'aaaa', { upgrade: `await op.execute('SELECT 1')` })
+      const plan = linearPlan([{ id: 'aaaa', path: 'aaaa_rev.ts' }])
+      const script = await renderScript(scriptOptions('sqlite', { baseDir: folder.dir }), plan, { createVersionTable: false })
+      assert.ok(script.includes('SELECT 1;'), script)
+    } finally {
+      folder.cleanup()
+    }
+  })
+
   it('hands migrations offline: true and the dialect', async () => {
     const seen: unknown[] = []
     const options = scriptOptions('mysql', {

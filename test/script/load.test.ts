@@ -102,11 +102,18 @@ describe('loadMigrations', () => {
 
   it('caches transpiled code under node_modules/.cache/retort of the nearest project', async () => {
     const path = write('aaaa_x.ts', HEADER + `export const marker = 'cached-${process.pid}'\n`)
-    await loadMigration(path)
+    const other = write('bbbb_x.ts', HEADER + `export const other = 1\n`)
+    await loadMigrations([path, other])
     const cacheFile = join(project, 'node_modules', '.cache', 'retort', 'transpiled-v1.json')
     assert.ok(existsSync(cacheFile))
     assert.ok(readFileSync(cacheFile, 'utf8').includes(`cached-${process.pid}`))
     assert.equal(((await loadMigration(path)) as any).marker, `cached-${process.pid}`)
+  })
+
+  it('gives the same module when a file is loaded twice, like an import', async () => {
+    const path = write('aaaa_x.ts', HEADER + `export const made = {}\n`)
+    const [first] = await loadMigrations([path])
+    assert.equal(await loadMigration(path), first)
   })
 
   it('loads many modules in order', async () => {
