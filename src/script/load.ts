@@ -158,7 +158,9 @@ function openCache(dir: string): TranspileCache {
 }
 
 function saveCache(cache: TranspileCache): void {
-  let entries = [...cache.entries]
+  // Keep what other processes wrote since we read the file (ours win on equal keys).
+  const merged = new Map([...openCache(dirname(cache.file)).entries, ...cache.entries])
+  let entries = [...merged]
   // Entries are in insertion order, the ones read from the file first: drop the oldest.
   if (entries.length > MAX_CACHE_ENTRIES) entries = entries.slice(entries.length - MAX_CACHE_ENTRIES)
   try {
@@ -333,7 +335,11 @@ let tsxRegistered: Promise<void> | undefined
  * included), where the migration needs the instances Retort uses.
  */
 function registerTypescript(): Promise<void> {
-  tsxRegistered ??= import('tsx/esm/api').then(({ register }) => void register())
+  // Both hooks: a `.ts` file in a package without "type": "module" is loaded as CommonJS.
+  tsxRegistered ??= Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]).then(([esm, cjs]) => {
+    esm.register()
+    cjs.register()
+  })
   return tsxRegistered
 }
 

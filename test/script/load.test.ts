@@ -79,6 +79,14 @@ describe('loadMigrations', () => {
     assert.equal(plain.plain, 'plain')
   })
 
+  it('imports a TypeScript module natively in a package without "type": "module"', async () => {
+    writeFileSync(join(project, 'package.json'), '{}\n')
+    const path = write('a_pkg.ts', HEADER + `import { sql } from 'kysely'\nexport const sqlRef = sql\n`)
+    const mod = (await loadMigration(path)) as any
+    assert.equal(mod.revision, 'aaaa')
+    assert.equal(typeof mod.sqlRef, 'function')
+  })
+
   it('names the revision file in stack traces of its functions', async () => {
     const path = write('aaaa_x.ts', HEADER + `export function upgrade(): never { throw new Error('boom') }\n`)
     const mod = (await loadMigration(path)) as any
@@ -101,13 +109,19 @@ describe('loadMigrations', () => {
   })
 
   it('caches transpiled code under node_modules/.cache/retort of the nearest project', async () => {
-    const path = write('aaaa_x.ts', HEADER + `export const marker = 'cached-${process.pid}'\n`)
-    const other = write('bbbb_x.ts', HEADER + `export const other = 1\n`)
+    // A project of its own (not the linked node_modules shared with other runs).
+    const own = join(project, 'own')
+    mkdirSync(join(own, 'node_modules'), { recursive: true })
+    mkdirSync(join(own, 'versions'))
+    const path = join(own, 'versions', 'aaaa_x.ts')
+    writeFileSync(path, HEADER + `export const marker = 'cached-marker'\n`)
+    const other = join(own, 'versions', 'bbbb_x.ts')
+    writeFileSync(other, HEADER + `export const other = 1\n`)
     await loadMigrations([path, other])
-    const cacheFile = join(project, 'node_modules', '.cache', 'retort', 'transpiled-v1.json')
+    const cacheFile = join(own, 'node_modules', '.cache', 'retort', 'transpiled-v1.json')
     assert.ok(existsSync(cacheFile))
-    assert.ok(readFileSync(cacheFile, 'utf8').includes(`cached-${process.pid}`))
-    assert.equal(((await loadMigration(path)) as any).marker, `cached-${process.pid}`)
+    assert.ok(readFileSync(cacheFile, 'utf8').includes('cached-marker'))
+    assert.equal(((await loadMigration(path)) as any).marker, 'cached-marker')
   })
 
   it('gives the same module when a file is loaded twice, like an import', async () => {
