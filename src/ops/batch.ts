@@ -1,6 +1,11 @@
 import type { Expression } from 'kysely'
 import { RetortError } from '../errors.js'
-import type { AlterColumnOptions, ColumnDefinition, ConstraintType, ForeignKeyOptions } from './definitions.js'
+import type {
+  AlterColumnOptions,
+  ColumnDefinition,
+  ConstraintType,
+  ForeignKeyOptions,
+} from './definitions.js'
 import type { TableOperation } from './operation.js'
 
 /** Column changes inside a batch: alterColumn's options without the schema (the batch has it). */
@@ -36,16 +41,30 @@ export interface BatchOperations {
 /** Refuse an alterColumn that changes nothing. */
 export function checkAlterColumn(table: string, column: string, changes: AlterColumnOptions): void {
   const { type, nullable, newName, comment } = changes
-  if (type === undefined && nullable === undefined && changes.default === undefined && newName === undefined && comment === undefined) {
-    throw new RetortError(`alterColumn('${table}', '${column}') changes nothing: give type, nullable, default, newName or comment`)
+  if (
+    type === undefined &&
+    nullable === undefined &&
+    changes.default === undefined &&
+    newName === undefined &&
+    comment === undefined
+  ) {
+    throw new RetortError(
+      `alterColumn('${table}', '${column}') changes nothing: give type, nullable, default, newName or comment`,
+    )
   }
   if (changes.using !== undefined && type === undefined) {
-    throw new RetortError(`alterColumn('${table}', '${column}'): 'using' converts to a new type; give 'type' too`)
+    throw new RetortError(
+      `alterColumn('${table}', '${column}'): 'using' converts to a new type; give 'type' too`,
+    )
   }
 }
 
 /** A BatchOperations that appends to `ops`. */
-export function collectBatch(table: string, schema: string | undefined, ops: TableOperation[]): BatchOperations {
+export function collectBatch(
+  table: string,
+  schema: string | undefined,
+  ops: TableOperation[],
+): BatchOperations {
   const on = { table, schema }
   return {
     addColumn: (column) => void ops.push({ ...on, kind: 'addColumn', column }),
@@ -54,12 +73,24 @@ export function collectBatch(table: string, schema: string | undefined, ops: Tab
       checkAlterColumn(table, column, changes)
       ops.push({ ...on, kind: 'alterColumn', column, changes })
     },
-    createPrimaryKey: (name, columns) => void ops.push({ ...on, kind: 'createPrimaryKey', name, columns }),
-    createUniqueConstraint: (name, columns) => void ops.push({ ...on, kind: 'createUniqueConstraint', name, columns }),
+    createPrimaryKey: (name, columns) =>
+      void ops.push({ ...on, kind: 'createPrimaryKey', name, columns }),
+    createUniqueConstraint: (name, columns) =>
+      void ops.push({ ...on, kind: 'createUniqueConstraint', name, columns }),
     createForeignKey: (name, referencedTable, columns, referencedColumns, options = {}) =>
-      void ops.push({ ...on, kind: 'createForeignKey', name, columns, referencedTable, referencedColumns, options }),
-    createCheckConstraint: (name, expression) => void ops.push({ ...on, kind: 'createCheckConstraint', name, expression }),
-    dropConstraint: (name, options = {}) => void ops.push({ ...on, kind: 'dropConstraint', name, type: options.type }),
+      void ops.push({
+        ...on,
+        kind: 'createForeignKey',
+        name,
+        columns,
+        referencedTable,
+        referencedColumns,
+        options,
+      }),
+    createCheckConstraint: (name, expression) =>
+      void ops.push({ ...on, kind: 'createCheckConstraint', name, expression }),
+    dropConstraint: (name, options = {}) =>
+      void ops.push({ ...on, kind: 'dropConstraint', name, type: options.type }),
     createIndex: (name, columns, options = {}) =>
       void ops.push({ ...on, kind: 'createIndex', index: { name, columns, ...options } }),
     dropIndex: (name) => void ops.push({ ...on, kind: 'dropIndex', name }),

@@ -12,7 +12,13 @@ import {
 } from 'kysely'
 import { RetortError } from '../errors.js'
 import { parseColumnType } from './column-type.js'
-import type { ColumnDefinition, ColumnType, CreateTableOptions, DefaultValue, ForeignKeyDefinition } from './definitions.js'
+import type {
+  ColumnDefinition,
+  ColumnType,
+  CreateTableOptions,
+  DefaultValue,
+  ForeignKeyDefinition,
+} from './definitions.js'
 import type { OpsRuntime } from './dialects/dialect.js'
 import { describeOperation, type OperationOf, type TableOperation } from './operation.js'
 
@@ -35,7 +41,11 @@ export function inlineValues<T>(expression: Expression<T>): Expression<T> {
 }
 
 /** The SQL type of a column: a portable name mapped for the dialect, a raw type, or an expression. */
-export function typeExpression(rt: OpsRuntime, type: ColumnType, column?: Pick<ColumnDefinition, 'autoIncrement'>): Expression<unknown> {
+export function typeExpression(
+  rt: OpsRuntime,
+  type: ColumnType,
+  column?: Pick<ColumnDefinition, 'autoIncrement'>,
+): Expression<unknown> {
   if (isExpression(type)) return type
   return sql.raw(rt.dialect.typeSql(parseColumnType(type), column))
 }
@@ -55,7 +65,9 @@ export function verbatimDefault(text: string): Expression<unknown> {
 }
 
 /** A column default: values become literals, expressions are parenthesised (SQLite requires it). */
-export function defaultExpression(value: DefaultValue): Expression<unknown> | string | number | bigint | boolean | null | Date {
+export function defaultExpression(
+  value: DefaultValue,
+): Expression<unknown> | string | number | bigint | boolean | null | Date {
   if (!isExpression(value)) return value
   return VERBATIM in value ? value : sql`(${inlineValues(value)})`
 }
@@ -72,7 +84,10 @@ export function qualify(table: string, schema: string | undefined): string {
 
 /** Whether a column is NOT NULL: explicitly, or by being in the primary key. */
 export function isNotNull(column: ColumnDefinition, inPrimaryKey: boolean): boolean {
-  return column.nullable === false || (column.nullable === undefined && (column.primaryKey === true || inPrimaryKey))
+  return (
+    column.nullable === false ||
+    (column.nullable === undefined && (column.primaryKey === true || inPrimaryKey))
+  )
 }
 
 /** The clauses of one column definition, shared by createTable, addColumn and batch rebuilds. */
@@ -104,7 +119,11 @@ function referenceAsForeignKey(column: ColumnDefinition): ForeignKeyDefinition |
   if (!ref) return undefined
   return {
     columns: [column.name],
-    references: { table: ref.table, columns: [ref.column], ...(ref.schema ? { schema: ref.schema } : {}) },
+    references: {
+      table: ref.table,
+      columns: [ref.column],
+      ...(ref.schema ? { schema: ref.schema } : {}),
+    },
     ...(ref.onDelete ? { onDelete: ref.onDelete } : {}),
     ...(ref.onUpdate ? { onUpdate: ref.onUpdate } : {}),
   }
@@ -125,20 +144,30 @@ export function createTableBuilder(
   let primaryKey = options.primaryKey
   let cols = columns
   // SQLite 3.4x: AUTOINCREMENT is only allowed on a column-level INTEGER PRIMARY KEY.
-  const pkColumn = primaryKey?.columns.length === 1 ? columns.find((c) => c.name === primaryKey?.columns[0]) : undefined
+  const pkColumn =
+    primaryKey?.columns.length === 1
+      ? columns.find((c) => c.name === primaryKey?.columns[0])
+      : undefined
   // (A constraint name cannot be given to a column-level key; SQLite shows such names nowhere but the DDL.)
-  if (rt.dialect.capabilities.autoIncrementNeedsColumnPrimaryKey && pkColumn?.autoIncrement && !pkColumn.primaryKey) {
+  if (
+    rt.dialect.capabilities.autoIncrementNeedsColumnPrimaryKey &&
+    pkColumn?.autoIncrement &&
+    !pkColumn.primaryKey
+  ) {
     cols = columns.map((c) => (c === pkColumn ? { ...c, primaryKey: true } : c))
     primaryKey = undefined
   }
   const inPk = new Set(primaryKey?.columns ?? [])
   let b: CreateTableBuilder<string, any> = schemaModule(rt, options.schema).createTable(table)
   if (options.ifNotExists) b = b.ifNotExists()
-  for (const c of cols) b = b.addColumn(c.name, typeExpression(rt, c.type, c), columnClauses(rt, c, inPk.has(c.name)))
+  for (const c of cols)
+    b = b.addColumn(c.name, typeExpression(rt, c.type, c), columnClauses(rt, c, inPk.has(c.name)))
   if (primaryKey) b = b.addPrimaryKeyConstraint(primaryKey.name ?? '', [...primaryKey.columns])
   for (const u of options.unique ?? []) b = b.addUniqueConstraint(u.name ?? '', [...u.columns])
   const foreignKeys: StoredForeignKey[] = [
-    ...(rt.dialect.capabilities.inlineReferences ? [] : cols.flatMap((c) => referenceAsForeignKey(c) ?? [])),
+    ...(rt.dialect.capabilities.inlineReferences
+      ? []
+      : cols.flatMap((c) => referenceAsForeignKey(c) ?? [])),
     ...(options.foreignKeys ?? []),
   ]
   // Kysely leaves a constraint unnamed when its name is empty; the database names it.
@@ -157,7 +186,8 @@ export function createTableBuilder(
       },
     )
   }
-  for (const ck of options.checks ?? []) b = b.addCheckConstraint(ck.name ?? '', inlineValues(ck.expression))
+  for (const ck of options.checks ?? [])
+    b = b.addCheckConstraint(ck.name ?? '', inlineValues(ck.expression))
   return b
 }
 
@@ -168,14 +198,17 @@ export async function createTable(
   columns: readonly ColumnDefinition[],
   options: CreateTableOptions,
 ): Promise<void> {
-  if (columns.length === 0) throw new RetortError(`createTable('${table}') needs at least one column`)
+  if (columns.length === 0)
+    throw new RetortError(`createTable('${table}') needs at least one column`)
   await createTableBuilder(rt, table, columns, options).execute()
   const caps = rt.dialect.capabilities
   if (!caps.comments) return
-  if (options.comment !== undefined) await rt.dialect.setTableComment(rt, table, options.schema, options.comment)
+  if (options.comment !== undefined)
+    await rt.dialect.setTableComment(rt, table, options.schema, options.comment)
   if (!caps.inlineColumnComments) {
     for (const c of columns) {
-      if (c.comment !== undefined) await rt.dialect.setColumnComment(rt, table, options.schema, c.name, c.comment)
+      if (c.comment !== undefined)
+        await rt.dialect.setColumnComment(rt, table, options.schema, c.name, c.comment)
     }
   }
 }
@@ -183,15 +216,30 @@ export async function createTable(
 async function addColumn(rt: OpsRuntime, op: OperationOf<'addColumn'>): Promise<void> {
   const { column } = op
   const alter = schemaModule(rt, op.schema).alterTable(op.table)
-  await alter.addColumn(column.name, typeExpression(rt, column.type, column), columnClauses(rt, column, false)).execute()
+  await alter
+    .addColumn(
+      column.name,
+      typeExpression(rt, column.type, column),
+      columnClauses(rt, column, false),
+    )
+    .execute()
   const fk = rt.dialect.capabilities.inlineReferences ? undefined : referenceAsForeignKey(column)
   if (fk) await addForeignKey(rt, op.table, op.schema, fk)
-  if (column.comment !== undefined && rt.dialect.capabilities.comments && !rt.dialect.capabilities.inlineColumnComments) {
+  if (
+    column.comment !== undefined &&
+    rt.dialect.capabilities.comments &&
+    !rt.dialect.capabilities.inlineColumnComments
+  ) {
     await rt.dialect.setColumnComment(rt, op.table, op.schema, column.name, column.comment)
   }
 }
 
-async function addForeignKey(rt: OpsRuntime, table: string, schema: string | undefined, fk: ForeignKeyDefinition): Promise<void> {
+async function addForeignKey(
+  rt: OpsRuntime,
+  table: string,
+  schema: string | undefined,
+  fk: ForeignKeyDefinition,
+): Promise<void> {
   await schemaModule(rt, schema)
     .alterTable(table)
     .addForeignKeyConstraint(
@@ -214,14 +262,17 @@ export async function createIndex(rt: OpsRuntime, op: OperationOf<'createIndex'>
   const { index } = op
   const caps = rt.dialect.capabilities
   if (index.where && !caps.partialIndexes) {
-    throw new RetortError(`index '${index.name}' has a 'where' condition, but this database has no partial indexes`)
+    throw new RetortError(
+      `index '${index.name}' has a 'where' condition, but this database has no partial indexes`,
+    )
   }
   if (index.columns.some((c) => typeof c !== 'string') && !caps.expressionIndexes) {
     throw new RetortError(
       `index '${index.name}' indexes an expression, but this database has no expression indexes; index a generated column instead`,
     )
   }
-  if (index.columns.length === 0) throw new RetortError(`index '${index.name}' needs at least one column or expression`)
+  if (index.columns.length === 0)
+    throw new RetortError(`index '${index.name}' needs at least one column or expression`)
   let b = schemaModule(rt, op.schema).createIndex(index.name).on(op.table)
   if (index.unique) b = b.unique()
   for (const c of index.columns) {
@@ -255,9 +306,13 @@ export async function runTableOperation(rt: OpsRuntime, op: TableOperation): Pro
     case 'alterColumn':
       return rt.dialect.alterColumn(rt, op)
     case 'createPrimaryKey':
-      return alter().addPrimaryKeyConstraint(op.name, [...op.columns]).execute()
+      return alter()
+        .addPrimaryKeyConstraint(op.name, [...op.columns])
+        .execute()
     case 'createUniqueConstraint':
-      return alter().addUniqueConstraint(op.name, [...op.columns]).execute()
+      return alter()
+        .addUniqueConstraint(op.name, [...op.columns])
+        .execute()
     case 'createForeignKey':
       return addForeignKey(rt, op.table, op.schema, {
         name: op.name,

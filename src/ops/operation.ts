@@ -18,24 +18,44 @@ interface OnTable {
  */
 export type TableOperation =
   | (OnTable &
-  (
-    | { readonly kind: 'addColumn'; readonly column: ColumnDefinition }
-    | { readonly kind: 'dropColumn'; readonly column: string }
-    | { readonly kind: 'alterColumn'; readonly column: string; readonly changes: AlterColumnOptions }
-    | { readonly kind: 'createPrimaryKey'; readonly name: string; readonly columns: readonly string[] }
-    | { readonly kind: 'createUniqueConstraint'; readonly name: string; readonly columns: readonly string[] }
-    | {
-        readonly kind: 'createForeignKey'
-        readonly name: string
-        readonly columns: readonly string[]
-        readonly referencedTable: string
-        readonly referencedColumns: readonly string[]
-        readonly options: ForeignKeyOptions
-      }
-    | { readonly kind: 'createCheckConstraint'; readonly name: string; readonly expression: Expression<unknown> }
-    | { readonly kind: 'dropConstraint'; readonly name: string; readonly type: ConstraintType | undefined }
-    | { readonly kind: 'createIndex'; readonly index: IndexDefinition }
-  ))
+      (
+        | { readonly kind: 'addColumn'; readonly column: ColumnDefinition }
+        | { readonly kind: 'dropColumn'; readonly column: string }
+        | {
+            readonly kind: 'alterColumn'
+            readonly column: string
+            readonly changes: AlterColumnOptions
+          }
+        | {
+            readonly kind: 'createPrimaryKey'
+            readonly name: string
+            readonly columns: readonly string[]
+          }
+        | {
+            readonly kind: 'createUniqueConstraint'
+            readonly name: string
+            readonly columns: readonly string[]
+          }
+        | {
+            readonly kind: 'createForeignKey'
+            readonly name: string
+            readonly columns: readonly string[]
+            readonly referencedTable: string
+            readonly referencedColumns: readonly string[]
+            readonly options: ForeignKeyOptions
+          }
+        | {
+            readonly kind: 'createCheckConstraint'
+            readonly name: string
+            readonly expression: Expression<unknown>
+          }
+        | {
+            readonly kind: 'dropConstraint'
+            readonly name: string
+            readonly type: ConstraintType | undefined
+          }
+        | { readonly kind: 'createIndex'; readonly index: IndexDefinition }
+      ))
   | {
       readonly kind: 'dropIndex'
       readonly name: string

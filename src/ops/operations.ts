@@ -37,7 +37,11 @@ export interface Operations {
    *   { name: 'email', type: 'varchar(200)', nullable: false, unique: true },
    * ])
    */
-  createTable(name: string, columns: readonly ColumnDefinition[], options?: CreateTableOptions): Promise<void>
+  createTable(
+    name: string,
+    columns: readonly ColumnDefinition[],
+    options?: CreateTableOptions,
+  ): Promise<void>
   dropTable(name: string, options?: DropTableOptions): Promise<void>
   renameTable(from: string, to: string, options?: SchemaOption): Promise<void>
 
@@ -52,8 +56,18 @@ export interface Operations {
    */
   alterColumn(table: string, column: string, changes: AlterColumnOptions): Promise<void>
 
-  createPrimaryKey(name: string, table: string, columns: readonly string[], options?: SchemaOption): Promise<void>
-  createUniqueConstraint(name: string, table: string, columns: readonly string[], options?: SchemaOption): Promise<void>
+  createPrimaryKey(
+    name: string,
+    table: string,
+    columns: readonly string[],
+    options?: SchemaOption,
+  ): Promise<void>
+  createUniqueConstraint(
+    name: string,
+    table: string,
+    columns: readonly string[],
+    options?: SchemaOption,
+  ): Promise<void>
   /** Add a foreign key, in Alembic's argument order. */
   createForeignKey(
     name: string,
@@ -64,7 +78,12 @@ export interface Operations {
     options?: ForeignKeyOptions,
   ): Promise<void>
   /** Add a CHECK. @example await op.createCheckConstraint('ck_price', 'item', sql`price >= 0`) */
-  createCheckConstraint(name: string, table: string, condition: Expression<unknown>, options?: SchemaOption): Promise<void>
+  createCheckConstraint(
+    name: string,
+    table: string,
+    condition: Expression<unknown>,
+    options?: SchemaOption,
+  ): Promise<void>
   /** Drop a constraint by name (MariaDB in `--sql` mode needs `type`). */
   dropConstraint(name: string, table: string, options?: DropConstraintOptions): Promise<void>
   /** Create an index over columns and/or `sql` expressions. */
@@ -83,7 +102,11 @@ export interface Operations {
    */
   execute(statement: string | Compilable | RawBuilder<unknown>): Promise<void>
   /** Insert rows; values are typed (Date, boolean, JSON objects, Buffer) and become literals offline. */
-  bulkInsert(table: string, rows: readonly Readonly<Record<string, unknown>>[], options?: SchemaOption): Promise<void>
+  bulkInsert(
+    table: string,
+    rows: readonly Readonly<Record<string, unknown>>[],
+    options?: SchemaOption,
+  ): Promise<void>
   /**
    * Change a table through a batch: plain ALTERs on PostgreSQL and MariaDB,
    * SQLite's move-and-copy where its ALTER TABLE falls short.
@@ -101,7 +124,11 @@ export interface Operations {
 }
 
 function isRawBuilder(value: unknown): value is RawBuilder<unknown> {
-  return typeof value === 'object' && value !== null && (value as { isRawBuilder?: unknown }).isRawBuilder === true
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { isRawBuilder?: unknown }).isRawBuilder === true
+  )
 }
 
 /** Build the operations object for one migration run. */
@@ -122,13 +149,17 @@ export function createOperations(ctx: OperationsContext): Operations {
     },
 
     async renameTable(from, to, options = {}) {
-      const target = rt.dialect.capabilities.qualifiedRenameTarget ? qualify(to, options.schema) : to
+      const target = rt.dialect.capabilities.qualifiedRenameTarget
+        ? qualify(to, options.schema)
+        : to
       await schemaModule(rt, options.schema).alterTable(from).renameTo(target).execute()
     },
 
-    addColumn: (table, column, options = {}) => run({ kind: 'addColumn', table, schema: options.schema, column }),
+    addColumn: (table, column, options = {}) =>
+      run({ kind: 'addColumn', table, schema: options.schema, column }),
 
-    dropColumn: (table, column, options = {}) => run({ kind: 'dropColumn', table, schema: options.schema, column }),
+    dropColumn: (table, column, options = {}) =>
+      run({ kind: 'dropColumn', table, schema: options.schema, column }),
 
     async alterColumn(table, column, changes) {
       checkAlterColumn(table, column, changes)
@@ -142,7 +173,16 @@ export function createOperations(ctx: OperationsContext): Operations {
       run({ kind: 'createUniqueConstraint', table, schema: options.schema, name, columns }),
 
     createForeignKey: (name, table, referencedTable, columns, referencedColumns, options = {}) =>
-      run({ kind: 'createForeignKey', table, schema: options.schema, name, columns, referencedTable, referencedColumns, options }),
+      run({
+        kind: 'createForeignKey',
+        table,
+        schema: options.schema,
+        name,
+        columns,
+        referencedTable,
+        referencedColumns,
+        options,
+      }),
 
     createCheckConstraint: (name, table, expression, options = {}) =>
       run({ kind: 'createCheckConstraint', table, schema: options.schema, name, expression }),
@@ -163,7 +203,8 @@ export function createOperations(ctx: OperationsContext): Operations {
         },
       }),
 
-    dropIndex: (name, options = {}) => run({ kind: 'dropIndex', name, table: options.table, schema: options.schema }),
+    dropIndex: (name, options = {}) =>
+      run({ kind: 'dropIndex', name, table: options.table, schema: options.schema }),
 
     async execute(statement) {
       if (typeof statement === 'string') await sql.raw(statement).execute(ctx.db)
@@ -177,15 +218,21 @@ export function createOperations(ctx: OperationsContext): Operations {
       let k = 0
       while (k < rows.length) {
         const keys = Object.keys(rows[k]!)
-        if (keys.length === 0) throw new RetortError(`bulkInsert('${table}'): row ${k} has no columns`)
+        if (keys.length === 0)
+          throw new RetortError(`bulkInsert('${table}'): row ${k} has no columns`)
         const signature = keys.join('\u0000')
         let end = k + 1
         while (end < rows.length && Object.keys(rows[end]!).join('\u0000') === signature) end++
-        const perStatement = Math.max(1, Math.floor(rt.dialect.capabilities.maxParameters / keys.length))
+        const perStatement = Math.max(
+          1,
+          Math.floor(rt.dialect.capabilities.maxParameters / keys.length),
+        )
         for (let start = k; start < end; start += perStatement) {
           const values = rows
             .slice(start, Math.min(end, start + perStatement))
-            .map((row) => Object.fromEntries(keys.map((key) => [key, rt.dialect.parameter(row[key])])))
+            .map((row) =>
+              Object.fromEntries(keys.map((key) => [key, rt.dialect.parameter(row[key])])),
+            )
           await ctx.db.insertInto(target).values(values).execute()
         }
         k = end

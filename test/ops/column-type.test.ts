@@ -21,7 +21,15 @@ describe('parseColumnType', () => {
   })
 
   it('refuses raw types that cannot be types', () => {
-    for (const bad of ['', '  ', 'text; drop table x', 'text -- x', 'text /* x */', 'varchar(10', 'int)(']) {
+    for (const bad of [
+      '',
+      '  ',
+      'text; drop table x',
+      'text -- x',
+      'text /* x */',
+      'varchar(10',
+      'int)(',
+    ]) {
       assert.throws(() => parseColumnType(bad), RetortError, bad)
     }
   })
@@ -45,20 +53,30 @@ describe('portable type mapping', () => {
     json: ['text', 'jsonb', 'json'],
     uuid: ['char(36)', 'uuid', 'uuid'],
     blob: ['blob', 'bytea', 'blob'],
-    'inet': ['inet', 'inet', 'inet'],
+    inet: ['inet', 'inet', 'inet'],
   }
   for (const [type, [sqlite, postgres, mysql]] of Object.entries(table)) {
     it(`maps '${type}' for each dialect`, () => {
       const parsed = parseColumnType(type)
       assert.deepEqual(
-        [opsDialect('sqlite').typeSql(parsed), opsDialect('postgres').typeSql(parsed), opsDialect('mysql').typeSql(parsed)],
+        [
+          opsDialect('sqlite').typeSql(parsed),
+          opsDialect('postgres').typeSql(parsed),
+          opsDialect('mysql').typeSql(parsed),
+        ],
         [sqlite, postgres, mysql],
       )
     })
   }
 
   it('uses INTEGER for an auto-incremented bigint key on SQLite', () => {
-    assert.equal(opsDialect('sqlite').typeSql(parseColumnType('bigint'), { autoIncrement: true }), 'integer')
-    assert.equal(opsDialect('postgres').typeSql(parseColumnType('bigint'), { autoIncrement: true }), 'bigint')
+    assert.equal(
+      opsDialect('sqlite').typeSql(parseColumnType('bigint'), { autoIncrement: true }),
+      'integer',
+    )
+    assert.equal(
+      opsDialect('postgres').typeSql(parseColumnType('bigint'), { autoIncrement: true }),
+      'bigint',
+    )
   })
 })

@@ -25,23 +25,43 @@ const column = async (t: OpsTest, table: string, name: string) => {
 
 /** Rejects with a RetortError that points at batchAlterTable. */
 const refusesOutsideBatch = (promise: Promise<unknown>) =>
-  assert.rejects(promise, (e) => e instanceof RetortError && /op\.batchAlterTable\('item'/.test(e.message))
+  assert.rejects(
+    promise,
+    (e) => e instanceof RetortError && /op\.batchAlterTable\('item'/.test(e.message),
+  )
 
 describe('addColumn', () => {
   eachDatabase('adds a column whose default fills the existing rows', async (t) => {
     await itemTable(t)
-    await t.op.addColumn('item', { name: 'status', type: 'varchar(10)', nullable: false, default: 'new' })
+    await t.op.addColumn('item', {
+      name: 'status',
+      type: 'varchar(10)',
+      nullable: false,
+      default: 'new',
+    })
     const status = await column(t, 'item', 'status')
     assert.equal(status.nullable, false)
-    assert.deepEqual((await t.rows('item', 'id')).map((r) => r.status), ['new', 'new'])
+    assert.deepEqual(
+      (await t.rows('item', 'id')).map((r) => r.status),
+      ['new', 'new'],
+    )
   })
 
   eachDatabase('adds a column with a foreign key', async (t) => {
     await itemTable(t)
     await t.op.createTable('shelf', [{ name: 'id', type: 'integer', primaryKey: true }])
-    await t.op.addColumn('item', { name: 'shelf_id', type: 'integer', references: { table: 'shelf', column: 'id', onDelete: 'set null' } })
+    await t.op.addColumn('item', {
+      name: 'shelf_id',
+      type: 'integer',
+      references: { table: 'shelf', column: 'id', onDelete: 'set null' },
+    })
     assert.deepEqual(
-      (await t.table('item')).foreignKeys.map((f) => [f.columns, f.table, f.referencedColumns, f.onDelete]),
+      (await t.table('item')).foreignKeys.map((f) => [
+        f.columns,
+        f.table,
+        f.referencedColumns,
+        f.onDelete,
+      ]),
       [[['shelf_id'], 'shelf', ['id'], 'set null']],
     )
   })
@@ -49,7 +69,10 @@ describe('addColumn', () => {
   eachDatabase('adds a column with a comment where comments exist', async (t) => {
     await itemTable(t)
     await t.op.addColumn('item', { name: 'memo', type: 'text', comment: 'free text' })
-    assert.equal((await column(t, 'item', 'memo')).comment, t.dialect === 'sqlite' ? null : 'free text')
+    assert.equal(
+      (await column(t, 'item', 'memo')).comment,
+      t.dialect === 'sqlite' ? null : 'free text',
+    )
   })
 
   eachDatabase('round trip: addColumn then dropColumn', async (t) => {
@@ -61,30 +84,51 @@ describe('addColumn', () => {
     )
   })
 
-  eachDatabase('refuses PRIMARY KEY and UNIQUE columns on SQLite before changing anything', async (t) => {
-    await itemTable(t)
-    const before = await t.catalog()
-    await refusesOutsideBatch(t.op.addColumn('item', { name: 'code', type: 'text', unique: true }))
-    await refusesOutsideBatch(t.op.addColumn('item', { name: 'k', type: 'integer', primaryKey: true }))
-    assert.deepEqual(await t.catalog(), before)
-  }, { only: ['sqlite'] })
+  eachDatabase(
+    'refuses PRIMARY KEY and UNIQUE columns on SQLite before changing anything',
+    async (t) => {
+      await itemTable(t)
+      const before = await t.catalog()
+      await refusesOutsideBatch(
+        t.op.addColumn('item', { name: 'code', type: 'text', unique: true }),
+      )
+      await refusesOutsideBatch(
+        t.op.addColumn('item', { name: 'k', type: 'integer', primaryKey: true }),
+      )
+      assert.deepEqual(await t.catalog(), before)
+    },
+    { only: ['sqlite'] },
+  )
 })
 
 describe('dropColumn', () => {
   eachDatabase('drops a column and keeps the other values', async (t) => {
     await itemTable(t)
     await t.op.dropColumn('item', 'qty')
-    assert.deepEqual((await t.table('item')).columns.map((c) => c.name), ['id', 'name'])
-    assert.deepEqual((await t.rows('item', 'id')).map((r) => [r.id, r.name]), [[1, 'one'], [2, 'two']])
+    assert.deepEqual(
+      (await t.table('item')).columns.map((c) => c.name),
+      ['id', 'name'],
+    )
+    assert.deepEqual(
+      (await t.rows('item', 'id')).map((r) => [r.id, r.name]),
+      [
+        [1, 'one'],
+        [2, 'two'],
+      ],
+    )
   })
 
-  eachDatabase('refuses an indexed column on SQLite, pointing at batchAlterTable, and changes nothing', async (t) => {
-    await itemTable(t)
-    await t.op.createIndex('ix_item_qty', 'item', ['qty'])
-    const before = await t.catalog()
-    await refusesOutsideBatch(t.op.dropColumn('item', 'qty'))
-    assert.deepEqual(await t.catalog(), before)
-  }, { only: ['sqlite'] })
+  eachDatabase(
+    'refuses an indexed column on SQLite, pointing at batchAlterTable, and changes nothing',
+    async (t) => {
+      await itemTable(t)
+      await t.op.createIndex('ix_item_qty', 'item', ['qty'])
+      const before = await t.catalog()
+      await refusesOutsideBatch(t.op.dropColumn('item', 'qty'))
+      assert.deepEqual(await t.catalog(), before)
+    },
+    { only: ['sqlite'] },
+  )
 })
 
 describe('alterColumn', () => {
@@ -94,108 +138,171 @@ describe('alterColumn', () => {
       t,
       async () => {
         await t.op.alterColumn('item', 'qty', { newName: 'quantity' })
-        assert.deepEqual((await t.rows('item', 'id')).map((r) => r.quantity), [10, null])
+        assert.deepEqual(
+          (await t.rows('item', 'id')).map((r) => r.quantity),
+          [10, null],
+        )
       },
       () => t.op.alterColumn('item', 'quantity', { newName: 'qty' }),
     )
   })
 
-  eachDatabase('refuses type, nullability and default changes on SQLite outside a batch', async (t) => {
-    await itemTable(t)
-    const before = await t.catalog()
-    await refusesOutsideBatch(t.op.alterColumn('item', 'qty', { type: 'bigint' }))
-    await refusesOutsideBatch(t.op.alterColumn('item', 'qty', { nullable: false }))
-    await refusesOutsideBatch(t.op.alterColumn('item', 'qty', { default: 3 }))
-    assert.deepEqual(await t.catalog(), before)
-  }, { only: ['sqlite'] })
+  eachDatabase(
+    'refuses type, nullability and default changes on SQLite outside a batch',
+    async (t) => {
+      await itemTable(t)
+      const before = await t.catalog()
+      await refusesOutsideBatch(t.op.alterColumn('item', 'qty', { type: 'bigint' }))
+      await refusesOutsideBatch(t.op.alterColumn('item', 'qty', { nullable: false }))
+      await refusesOutsideBatch(t.op.alterColumn('item', 'qty', { default: 3 }))
+      assert.deepEqual(await t.catalog(), before)
+    },
+    { only: ['sqlite'] },
+  )
 
-  eachDatabase('changes the type and keeps the values (round trip)', async (t) => {
-    await itemTable(t)
-    await assertRoundTrip(
-      t,
-      async () => {
-        await t.op.alterColumn('item', 'name', { type: 'varchar(200)' })
-        const name = await column(t, 'item', 'name')
-        assert.equal(name.type, per(t, { sqlite: '', postgres: 'character varying(200)', mysql: 'varchar(200)' }))
-        assert.equal(name.nullable, false, 'nullability is kept')
-        assert.deepEqual((await t.rows('item', 'id')).map((r) => r.name), ['one', 'two'])
-      },
-      () => t.op.alterColumn('item', 'name', { type: 'varchar(20)' }),
-    )
-  }, { only: ['postgres', 'mysql'] })
+  eachDatabase(
+    'changes the type and keeps the values (round trip)',
+    async (t) => {
+      await itemTable(t)
+      await assertRoundTrip(
+        t,
+        async () => {
+          await t.op.alterColumn('item', 'name', { type: 'varchar(200)' })
+          const name = await column(t, 'item', 'name')
+          assert.equal(
+            name.type,
+            per(t, { sqlite: '', postgres: 'character varying(200)', mysql: 'varchar(200)' }),
+          )
+          assert.equal(name.nullable, false, 'nullability is kept')
+          assert.deepEqual(
+            (await t.rows('item', 'id')).map((r) => r.name),
+            ['one', 'two'],
+          )
+        },
+        () => t.op.alterColumn('item', 'name', { type: 'varchar(20)' }),
+      )
+    },
+    { only: ['postgres', 'mysql'] },
+  )
 
-  eachDatabase("keeps the default and comment when MariaDB restates the column", async (t) => {
-    await itemTable(t)
-    await t.op.alterColumn('item', 'name', { type: 'varchar(50)' })
-    const name = await column(t, 'item', 'name')
-    assert.deepEqual([name.type, name.nullable, name.default, name.comment], ['varchar(50)', false, "'none'", 'label'])
-  }, { only: ['mysql'] })
+  eachDatabase(
+    'keeps the default and comment when MariaDB restates the column',
+    async (t) => {
+      await itemTable(t)
+      await t.op.alterColumn('item', 'name', { type: 'varchar(50)' })
+      const name = await column(t, 'item', 'name')
+      assert.deepEqual(
+        [name.type, name.nullable, name.default, name.comment],
+        ['varchar(50)', false, "'none'", 'label'],
+      )
+    },
+    { only: ['mysql'] },
+  )
 
-  eachDatabase('converts values with using on PostgreSQL', async (t) => {
-    await t.op.createTable('reading', [{ name: 'value', type: 'text' }])
-    await t.op.bulkInsert('reading', [{ value: '12' }, { value: '7' }])
-    await t.op.alterColumn('reading', 'value', { type: 'integer', using: sql`value::integer * ${2}` })
-    assert.equal((await column(t, 'reading', 'value')).type, 'integer')
-    assert.deepEqual((await t.rows('reading', 'value')).map((r) => r.value), [14, 24])
-  }, { only: ['postgres'] })
+  eachDatabase(
+    'converts values with using on PostgreSQL',
+    async (t) => {
+      await t.op.createTable('reading', [{ name: 'value', type: 'text' }])
+      await t.op.bulkInsert('reading', [{ value: '12' }, { value: '7' }])
+      await t.op.alterColumn('reading', 'value', {
+        type: 'integer',
+        using: sql`value::integer * ${2}`,
+      })
+      assert.equal((await column(t, 'reading', 'value')).type, 'integer')
+      assert.deepEqual(
+        (await t.rows('reading', 'value')).map((r) => r.value),
+        [14, 24],
+      )
+    },
+    { only: ['postgres'] },
+  )
 
-  eachDatabase('sets and drops NOT NULL (round trip)', async (t) => {
-    await itemTable(t)
-    await t.op.execute(t.db.updateTable('item').set({ qty: 0 }).where('qty', 'is', null))
-    await assertRoundTrip(
-      t,
-      async () => {
-        await t.op.alterColumn('item', 'qty', { nullable: false })
-        assert.equal((await column(t, 'item', 'qty')).nullable, false)
-        await assert.rejects(t.op.bulkInsert('item', [{ id: 3, name: 'x', qty: null }]))
-      },
-      () => t.op.alterColumn('item', 'qty', { nullable: true }),
-    )
-  }, { only: ['postgres', 'mysql'] })
+  eachDatabase(
+    'sets and drops NOT NULL (round trip)',
+    async (t) => {
+      await itemTable(t)
+      await t.op.execute(t.db.updateTable('item').set({ qty: 0 }).where('qty', 'is', null))
+      await assertRoundTrip(
+        t,
+        async () => {
+          await t.op.alterColumn('item', 'qty', { nullable: false })
+          assert.equal((await column(t, 'item', 'qty')).nullable, false)
+          await assert.rejects(t.op.bulkInsert('item', [{ id: 3, name: 'x', qty: null }]))
+        },
+        () => t.op.alterColumn('item', 'qty', { nullable: true }),
+      )
+    },
+    { only: ['postgres', 'mysql'] },
+  )
 
-  eachDatabase('sets and drops a default (round trip)', async (t) => {
-    await itemTable(t)
-    await assertRoundTrip(
-      t,
-      async () => {
-        await t.op.alterColumn('item', 'qty', { default: 5 })
-        await t.op.bulkInsert('item', [{ id: 3, name: 'three' }])
-        assert.equal((await t.rows('item', 'id'))[2]!.qty, 5)
-        await t.op.execute(t.db.deleteFrom('item').where('id', '=', 3))
-      },
-      () => t.op.alterColumn('item', 'qty', { default: null }),
-    )
-  }, { only: ['postgres', 'mysql'] })
+  eachDatabase(
+    'sets and drops a default (round trip)',
+    async (t) => {
+      await itemTable(t)
+      await assertRoundTrip(
+        t,
+        async () => {
+          await t.op.alterColumn('item', 'qty', { default: 5 })
+          await t.op.bulkInsert('item', [{ id: 3, name: 'three' }])
+          assert.equal((await t.rows('item', 'id'))[2]!.qty, 5)
+          await t.op.execute(t.db.deleteFrom('item').where('id', '=', 3))
+        },
+        () => t.op.alterColumn('item', 'qty', { default: null }),
+      )
+    },
+    { only: ['postgres', 'mysql'] },
+  )
 
-  eachDatabase('sets an expression default', async (t) => {
-    await t.op.createTable('event', [{ name: 'id', type: 'integer' }, { name: 'at', type: 'timestamp' }])
-    await t.op.alterColumn('event', 'at', { default: sql`CURRENT_TIMESTAMP` })
-    await t.op.bulkInsert('event', [{ id: 1 }])
-    assert.notEqual((await t.rows('event', 'id'))[0]!.at, null)
-  }, { only: ['postgres', 'mysql'] })
+  eachDatabase(
+    'sets an expression default',
+    async (t) => {
+      await t.op.createTable('event', [
+        { name: 'id', type: 'integer' },
+        { name: 'at', type: 'timestamp' },
+      ])
+      await t.op.alterColumn('event', 'at', { default: sql`CURRENT_TIMESTAMP` })
+      await t.op.bulkInsert('event', [{ id: 1 }])
+      assert.notEqual((await t.rows('event', 'id'))[0]!.at, null)
+    },
+    { only: ['postgres', 'mysql'] },
+  )
 
-  eachDatabase('sets and removes a comment (round trip)', async (t) => {
-    await itemTable(t)
-    await assertRoundTrip(
-      t,
-      async () => {
-        await t.op.alterColumn('item', 'qty', { comment: "how many's left" })
-        assert.equal((await column(t, 'item', 'qty')).comment, "how many's left")
-      },
-      () => t.op.alterColumn('item', 'qty', { comment: null }),
-    )
-  }, { only: ['postgres', 'mysql'] })
+  eachDatabase(
+    'sets and removes a comment (round trip)',
+    async (t) => {
+      await itemTable(t)
+      await assertRoundTrip(
+        t,
+        async () => {
+          await t.op.alterColumn('item', 'qty', { comment: "how many's left" })
+          assert.equal((await column(t, 'item', 'qty')).comment, "how many's left")
+        },
+        () => t.op.alterColumn('item', 'qty', { comment: null }),
+      )
+    },
+    { only: ['postgres', 'mysql'] },
+  )
 
-  eachDatabase('changes several things at once, then renames', async (t) => {
-    await itemTable(t)
-    await t.op.execute(t.db.updateTable('item').set({ qty: 0 }).where('qty', 'is', null))
-    await t.op.alterColumn('item', 'qty', { type: 'bigint', nullable: false, default: 1, comment: 'count', newName: 'count' })
-    const count = await column(t, 'item', 'count')
-    assert.deepEqual(
-      [count.type, count.nullable, count.default, count.comment],
-      [per(t, { sqlite: '', postgres: 'bigint', mysql: 'bigint(20)' }), false, '1', 'count'],
-    )
-  }, { only: ['postgres', 'mysql'] })
+  eachDatabase(
+    'changes several things at once, then renames',
+    async (t) => {
+      await itemTable(t)
+      await t.op.execute(t.db.updateTable('item').set({ qty: 0 }).where('qty', 'is', null))
+      await t.op.alterColumn('item', 'qty', {
+        type: 'bigint',
+        nullable: false,
+        default: 1,
+        comment: 'count',
+        newName: 'count',
+      })
+      const count = await column(t, 'item', 'count')
+      assert.deepEqual(
+        [count.type, count.nullable, count.default, count.comment],
+        [per(t, { sqlite: '', postgres: 'bigint', mysql: 'bigint(20)' }), false, '1', 'count'],
+      )
+    },
+    { only: ['postgres', 'mysql'] },
+  )
 
   eachDatabase('refuses an alterColumn that changes nothing', async (t) => {
     await itemTable(t)

@@ -24,7 +24,10 @@ describe('tokenize', () => {
 
 describe('identifiersIn', () => {
   it('lists referenced names but not function names', () => {
-    assert.deepEqual([...identifiersIn('lower("Email") = coalesce(alias, \'x\') and length (n) > 0')].sort(), ['alias', 'and', 'email', 'n'])
+    assert.deepEqual(
+      [...identifiersIn('lower("Email") = coalesce(alias, \'x\') and length (n) > 0')].sort(),
+      ['alias', 'and', 'email', 'n'],
+    )
   })
 })
 
@@ -43,16 +46,19 @@ describe('parseCreateTable', () => {
       CHECK (qty < 100),
       CONSTRAINT fk_x FOREIGN KEY (qty, code) REFERENCES other (a, b) ON UPDATE CASCADE MATCH SIMPLE
     ) WITHOUT ROWID, STRICT`)
-    assert.deepEqual(parsed.columns.map((c) => [c.name, c.type, c.notNull, c.default]), [
-      ['id', 'INTEGER', false, undefined],
-      ['name', 'varchar(40)', true, "'it''s'"],
-      ['qty', 'unsigned big int', false, '-1'],
-      ['price', 'numeric(10, 2)', false, '(1.5 * 2)'],
-      ['at', 'timestamp', false, 'CURRENT_TIMESTAMP'],
-      ['parent_id', 'integer', false, undefined],
-      ['code', 'text', false, undefined],
-      ['untyped', '', false, undefined],
-    ])
+    assert.deepEqual(
+      parsed.columns.map((c) => [c.name, c.type, c.notNull, c.default]),
+      [
+        ['id', 'INTEGER', false, undefined],
+        ['name', 'varchar(40)', true, "'it''s'"],
+        ['qty', 'unsigned big int', false, '-1'],
+        ['price', 'numeric(10, 2)', false, '(1.5 * 2)'],
+        ['at', 'timestamp', false, 'CURRENT_TIMESTAMP'],
+        ['parent_id', 'integer', false, undefined],
+        ['code', 'text', false, undefined],
+        ['untyped', '', false, undefined],
+      ],
+    )
     const [id, name, qty, price, , parent, code] = parsed.columns
     assert.deepEqual(id!.primaryKey, { name: 'pk_id', autoIncrement: true })
     assert.equal(name!.collate, 'NOCASE')
@@ -69,14 +75,29 @@ describe('parseCreateTable', () => {
     assert.deepEqual(parsed.constraints, [
       { kind: 'unique', name: 'uq_name', columns: ['name', 'qty'] },
       { kind: 'check', text: 'qty < 100' },
-      { kind: 'foreignKey', name: 'fk_x', columns: ['qty', 'code'], table: 'other', referencedColumns: ['a', 'b'], onUpdate: 'cascade' },
+      {
+        kind: 'foreignKey',
+        name: 'fk_x',
+        columns: ['qty', 'code'],
+        table: 'other',
+        referencedColumns: ['a', 'b'],
+        onUpdate: 'cascade',
+      },
     ])
     assert.equal(parsed.options, 'WITHOUT ROWID, STRICT')
   })
 
   it('marks generated columns and refuses ON CONFLICT clauses', () => {
-    const parsed = parseCreateTable('create table t (a int, b int generated always as (a * 2) stored)')
-    assert.deepEqual(parsed.columns.map((c) => c.generated), [false, true])
-    assert.throws(() => parseCreateTable('create table t (a int not null on conflict replace)'), RetortError)
+    const parsed = parseCreateTable(
+      'create table t (a int, b int generated always as (a * 2) stored)',
+    )
+    assert.deepEqual(
+      parsed.columns.map((c) => c.generated),
+      [false, true],
+    )
+    assert.throws(
+      () => parseCreateTable('create table t (a int not null on conflict replace)'),
+      RetortError,
+    )
   })
 })

@@ -42,10 +42,18 @@ export interface OpsDialect {
   /** The SQL type for a parsed column type. */
   typeSql(type: ParsedType, column?: Pick<ColumnDefinition, 'autoIncrement'>): string
   /** Add the dialect's auto-increment form and inline comment to a column definition. */
-  decorateColumn(builder: ColumnDefinitionBuilder, column: ColumnDefinition): ColumnDefinitionBuilder
+  decorateColumn(
+    builder: ColumnDefinitionBuilder,
+    column: ColumnDefinition,
+  ): ColumnDefinitionBuilder
   /** Why this operation cannot run as a plain statement here (SQLite), or undefined. */
   inPlaceProblem(op: TableOperation): string | undefined
-  setTableComment(rt: OpsRuntime, table: string, schema: string | undefined, comment: string | null): Promise<void>
+  setTableComment(
+    rt: OpsRuntime,
+    table: string,
+    schema: string | undefined,
+    comment: string | null,
+  ): Promise<void>
   setColumnComment(
     rt: OpsRuntime,
     table: string,
@@ -58,7 +66,12 @@ export interface OpsDialect {
   dropConstraint(rt: OpsRuntime, op: OperationOf<'dropConstraint'>): Promise<void>
   dropIndex(rt: OpsRuntime, op: OperationOf<'dropIndex'>): Promise<void>
   /** Run a batch's operations: plain ALTERs, or SQLite's move-and-copy. */
-  batch(rt: OpsRuntime, table: string, ops: readonly TableOperation[], options: BatchOptions): Promise<void>
+  batch(
+    rt: OpsRuntime,
+    table: string,
+    ops: readonly TableOperation[],
+    options: BatchOptions,
+  ): Promise<void>
   /** A bulkInsert value as the driver (and the offline inliner) should get it. */
   parameter(value: unknown): unknown
 }

@@ -2,7 +2,14 @@ import { sql, type Expression } from 'kysely'
 import { RetortError } from '../../errors.js'
 import type { ParsedType } from '../column-type.js'
 import type { ConstraintType, DefaultValue } from '../definitions.js'
-import { defaultExpression, qualify, runTableOperation, schemaModule, typeExpression, verbatimDefault } from '../ddl.js'
+import {
+  defaultExpression,
+  qualify,
+  runTableOperation,
+  schemaModule,
+  typeExpression,
+  verbatimDefault,
+} from '../ddl.js'
 import { describeOperation, type OperationOf } from '../operation.js'
 import { commonParameter } from '../values.js'
 import type { OpsDialect, OpsRuntime } from './dialect.js'
@@ -51,7 +58,11 @@ interface ColumnState {
   readonly extra: string | undefined
 }
 
-async function currentColumn(rt: OpsRuntime, op: OperationOf<'alterColumn'>, typeChanges: boolean): Promise<ColumnState> {
+async function currentColumn(
+  rt: OpsRuntime,
+  op: OperationOf<'alterColumn'>,
+  typeChanges: boolean,
+): Promise<ColumnState> {
   const existing = op.changes.existing
   if (existing) {
     return {
@@ -72,20 +83,39 @@ async function currentColumn(rt: OpsRuntime, op: OperationOf<'alterColumn'>, typ
   }
   const row = await rt.db
     .selectFrom('information_schema.COLUMNS')
-    .select(['COLUMN_TYPE', 'IS_NULLABLE', 'COLUMN_DEFAULT', 'EXTRA', 'COLUMN_COMMENT', 'CHARACTER_SET_NAME', 'COLLATION_NAME'])
+    .select([
+      'COLUMN_TYPE',
+      'IS_NULLABLE',
+      'COLUMN_DEFAULT',
+      'EXTRA',
+      'COLUMN_COMMENT',
+      'CHARACTER_SET_NAME',
+      'COLLATION_NAME',
+    ])
     .where('TABLE_SCHEMA', '=', schemaValue(op.schema))
     .where('TABLE_NAME', '=', op.table)
     .where('COLUMN_NAME', '=', op.column)
     .executeTakeFirst()
-  if (!row) throw new RetortError(`${describeOperation(op)}: table '${op.table}' has no column '${op.column}'`)
+  if (!row)
+    throw new RetortError(
+      `${describeOperation(op)}: table '${op.table}' has no column '${op.column}'`,
+    )
   const extra = String(row.EXTRA ?? '')
   if (/generated/i.test(extra)) {
-    throw new RetortError(`${describeOperation(op)}: '${op.column}' is a generated column; alter it with op.execute`)
+    throw new RetortError(
+      `${describeOperation(op)}: '${op.column}' is a generated column; alter it with op.execute`,
+    )
   }
   // Text columns keep their character set and collation when only other attributes change.
-  const charset = !typeChanges && row.CHARACTER_SET_NAME ? ` character set ${row.CHARACTER_SET_NAME} collate ${row.COLLATION_NAME}` : ''
+  const charset =
+    !typeChanges && row.CHARACTER_SET_NAME
+      ? ` character set ${row.CHARACTER_SET_NAME} collate ${row.COLLATION_NAME}`
+      : ''
   // MariaDB 10.2.7+ reports defaults as SQL: 'text' quoted, NULL for an explicit NULL, SQL NULL for none.
-  const storedDefault = row.COLUMN_DEFAULT === null || row.COLUMN_DEFAULT === 'NULL' ? undefined : String(row.COLUMN_DEFAULT)
+  const storedDefault =
+    row.COLUMN_DEFAULT === null || row.COLUMN_DEFAULT === 'NULL'
+      ? undefined
+      : String(row.COLUMN_DEFAULT)
   const onUpdate = /on update [^ ]+/i.exec(extra)?.[0]
   return {
     type: sql.raw(`${row.COLUMN_TYPE}${charset}`),
@@ -120,7 +150,9 @@ async function alterColumn(rt: OpsRuntime, op: OperationOf<'alterColumn'>): Prom
   } else if (ch.default !== undefined) {
     const value = ch.default
     await alter()
-      .alterColumn(op.column, (c) => (value === null ? c.dropDefault() : c.setDefault(defaultExpression(value))))
+      .alterColumn(op.column, (c) =>
+        value === null ? c.dropDefault() : c.setDefault(defaultExpression(value)),
+      )
       .execute()
   }
   if (ch.newName !== undefined && ch.newName !== op.column) {
@@ -135,7 +167,10 @@ const CONSTRAINT_TYPES: Readonly<Record<string, ConstraintType>> = {
   CHECK: 'check',
 }
 
-async function constraintType(rt: OpsRuntime, op: OperationOf<'dropConstraint'>): Promise<ConstraintType> {
+async function constraintType(
+  rt: OpsRuntime,
+  op: OperationOf<'dropConstraint'>,
+): Promise<ConstraintType> {
   if (op.type) return op.type
   if (rt.offline) {
     throw new RetortError(
@@ -163,7 +198,9 @@ async function constraintType(rt: OpsRuntime, op: OperationOf<'dropConstraint'>)
 async function indexTable(rt: OpsRuntime, op: OperationOf<'dropIndex'>): Promise<string> {
   if (op.table !== undefined) return op.table
   if (rt.offline) {
-    throw new RetortError(`${describeOperation(op)}: MariaDB drops an index through its table; pass { table }`)
+    throw new RetortError(
+      `${describeOperation(op)}: MariaDB drops an index through its table; pass { table }`,
+    )
   }
   const rows = await rt.db
     .selectFrom('information_schema.STATISTICS')
@@ -205,7 +242,9 @@ export const mysqlDialect: OpsDialect = {
   },
   inPlaceProblem: () => undefined,
   async setTableComment(rt, table, schema, comment) {
-    await sql`alter table ${sql.table(qualify(table, schema))} comment = ${sql.lit(comment ?? '')}`.execute(rt.db)
+    await sql`alter table ${sql.table(qualify(table, schema))} comment = ${sql.lit(comment ?? '')}`.execute(
+      rt.db,
+    )
   },
   async setColumnComment(rt, table, schema, column, comment) {
     await alterColumn(rt, { kind: 'alterColumn', table, schema, column, changes: { comment } })
@@ -220,7 +259,9 @@ export const mysqlDialect: OpsDialect = {
       case 'primaryKey':
         return void (await sql`alter table ${table} drop primary key`.execute(rt.db))
       case 'foreignKey':
-        return void (await sql`alter table ${table} drop foreign key ${sql.id(op.name)}`.execute(rt.db))
+        return void (await sql`alter table ${table} drop foreign key ${sql.id(op.name)}`.execute(
+          rt.db,
+        ))
       case 'unique':
         // A unique constraint is an index in MariaDB.
         return void (await sql`alter table ${table} drop index ${sql.id(op.name)}`.execute(rt.db))
@@ -232,7 +273,9 @@ export const mysqlDialect: OpsDialect = {
     // ALTER TABLE rather than DROP INDEX, with the index name bare: MariaDB 10.11
     // refuses a schema-qualified index name (Kysely's withSchema would qualify it).
     const table = await indexTable(rt, op)
-    await sql`alter table ${sql.table(qualify(table, op.schema))} drop index ${sql.id(op.name)}`.execute(rt.db)
+    await sql`alter table ${sql.table(qualify(table, op.schema))} drop index ${sql.id(op.name)}`.execute(
+      rt.db,
+    )
   },
   async batch(rt, _table, ops) {
     for (const op of ops) await runTableOperation(rt, op)

@@ -1,6 +1,12 @@
 import { sql } from 'kysely'
 import type { ParsedType } from '../column-type.js'
-import { defaultExpression, inlineValues, runTableOperation, schemaModule, typeExpression } from '../ddl.js'
+import {
+  defaultExpression,
+  inlineValues,
+  runTableOperation,
+  schemaModule,
+  typeExpression,
+} from '../ddl.js'
 import { commonParameter } from '../values.js'
 import type { OpsDialect, OpsRuntime } from './dialect.js'
 
@@ -26,7 +32,12 @@ function typeSql(type: ParsedType): string {
   }
 }
 
-async function setComment(rt: OpsRuntime, target: 'table' | 'column', name: string[], comment: string | null) {
+async function setComment(
+  rt: OpsRuntime,
+  target: 'table' | 'column',
+  name: string[],
+  comment: string | null,
+) {
   const text = comment === null ? sql`null` : sql.lit(comment)
   await sql`comment on ${sql.raw(target)} ${sql.id(...name)} is ${text}`.execute(rt.db)
 }
@@ -60,18 +71,25 @@ export const postgresDialect: OpsDialect = {
     if (ch.type !== undefined) {
       const type = typeExpression(rt, ch.type)
       const target = ch.using ? sql`${type} using ${inlineValues(ch.using)}` : type
-      await alter().alterColumn(op.column, (c) => c.setDataType(target)).execute()
+      await alter()
+        .alterColumn(op.column, (c) => c.setDataType(target))
+        .execute()
     }
     if (ch.nullable !== undefined) {
-      await alter().alterColumn(op.column, (c) => (ch.nullable ? c.dropNotNull() : c.setNotNull())).execute()
+      await alter()
+        .alterColumn(op.column, (c) => (ch.nullable ? c.dropNotNull() : c.setNotNull()))
+        .execute()
     }
     if (ch.default !== undefined) {
       const value = ch.default
       await alter()
-        .alterColumn(op.column, (c) => (value === null ? c.dropDefault() : c.setDefault(defaultExpression(value))))
+        .alterColumn(op.column, (c) =>
+          value === null ? c.dropDefault() : c.setDefault(defaultExpression(value)),
+        )
         .execute()
     }
-    if (ch.comment !== undefined) await postgresDialect.setColumnComment(rt, op.table, op.schema, op.column, ch.comment)
+    if (ch.comment !== undefined)
+      await postgresDialect.setColumnComment(rt, op.table, op.schema, op.column, ch.comment)
     if (ch.newName !== undefined && ch.newName !== op.column) {
       await alter().renameColumn(op.column, ch.newName).execute()
     }
@@ -92,4 +110,3 @@ export const postgresDialect: OpsDialect = {
     return commonParameter(value)
   },
 }
-

@@ -81,8 +81,14 @@ function runsInPlace(op: TableOperation): boolean {
   switch (op.kind) {
     case 'addColumn': {
       const c = op.column
-      const constantDefault = c.default === undefined || typeof c.default !== 'object' || c.default === null
-      return !c.primaryKey && !c.unique && constantDefault && !(c.nullable === false && c.default === undefined)
+      const constantDefault =
+        c.default === undefined || typeof c.default !== 'object' || c.default === null
+      return (
+        !c.primaryKey &&
+        !c.unique &&
+        constantDefault &&
+        !(c.nullable === false && c.default === undefined)
+      )
     }
     case 'alterColumn': {
       const ch = op.changes
@@ -107,7 +113,11 @@ function withoutConstraints(c: ColumnDefinition): ColumnDefinition {
 }
 
 /** Add a column and the constraints written on it. */
-function addColumnTo(model: TableModel, column: ColumnDefinition, source: string | undefined): void {
+function addColumnTo(
+  model: TableModel,
+  column: ColumnDefinition,
+  source: string | undefined,
+): void {
   model.columns.push({
     def: withoutConstraints(
       column.primaryKey && column.nullable === undefined ? { ...column, nullable: false } : column,
@@ -115,7 +125,8 @@ function addColumnTo(model: TableModel, column: ColumnDefinition, source: string
     source,
   })
   if (column.primaryKey) {
-    if (model.primaryKey) throw new RetortError(`column '${column.name}' would be a second primary key`)
+    if (model.primaryKey)
+      throw new RetortError(`column '${column.name}' would be a second primary key`)
     model.primaryKey = { columns: [column.name] }
   }
   if (column.unique) model.unique.push({ columns: [column.name] })
@@ -144,13 +155,17 @@ function modelFromDescription(description: TableDescription): TableModel {
   }
   const inPk = new Set(description.primaryKey?.columns.map((c) => c.toLowerCase()) ?? [])
   for (const c of description.columns) {
-    const pk = inPk.has(c.name.toLowerCase()) && c.nullable === undefined ? { ...c, nullable: false } : c
+    const pk =
+      inPk.has(c.name.toLowerCase()) && c.nullable === undefined ? { ...c, nullable: false } : c
     addColumnTo(model, pk, c.name)
   }
   return model
 }
 
-function storedForeignKey(fk: ParsedForeignKey, referencedColumns: readonly string[]): StoredForeignKey {
+function storedForeignKey(
+  fk: ParsedForeignKey,
+  referencedColumns: readonly string[],
+): StoredForeignKey {
   return {
     ...(fk.name === undefined ? {} : { name: fk.name }),
     columns: fk.columns,
@@ -162,7 +177,11 @@ function storedForeignKey(fk: ParsedForeignKey, referencedColumns: readonly stri
 }
 
 /** Read the table back from sqlite_master: CREATE TABLE text, indexes, triggers. */
-async function reflect(rt: OpsRuntime, table: string, schema: string | undefined): Promise<TableModel> {
+async function reflect(
+  rt: OpsRuntime,
+  table: string,
+  schema: string | undefined,
+): Promise<TableModel> {
   const master = qualify('sqlite_master', schema)
   const row = await rt.db
     .selectFrom(master)
@@ -172,15 +191,23 @@ async function reflect(rt: OpsRuntime, table: string, schema: string | undefined
     .executeTakeFirst()
   if (!row) throw new RetortError(`batchAlterTable('${table}'): there is no table '${table}'`)
   const parsed = parseCreateTable(String(row.sql))
-  const pragma = await sql<{ name: string }>`select name from pragma_table_xinfo(${table}, ${schema ?? 'main'})`.execute(rt.db)
+  const pragma = await sql<{
+    name: string
+  }>`select name from pragma_table_xinfo(${table}, ${schema ?? 'main'})`.execute(rt.db)
   const names = pragma.rows.map((r) => r.name.toLowerCase()).join()
   if (names !== parsed.columns.map((c) => c.name.toLowerCase()).join()) {
-    throw new RetortError(`batchAlterTable('${table}'): could not read the table's definition; describe it with { table }`)
+    throw new RetortError(
+      `batchAlterTable('${table}'): could not read the table's definition; describe it with { table }`,
+    )
   }
   const referenced = async (fk: ParsedForeignKey): Promise<readonly string[]> => {
     if (fk.referencedColumns.length) return fk.referencedColumns
     // REFERENCES parent without columns means the parent's primary key.
-    const pk = await sql<{ name: string }>`select name from pragma_table_info(${fk.table}, ${schema ?? 'main'}) where pk > 0 order by pk`.execute(rt.db)
+    const pk = await sql<{
+      name: string
+    }>`select name from pragma_table_info(${fk.table}, ${schema ?? 'main'}) where pk > 0 order by pk`.execute(
+      rt.db,
+    )
     return pk.rows.map((r) => r.name)
   }
   const model: TableModel = {
@@ -194,7 +221,10 @@ async function reflect(rt: OpsRuntime, table: string, schema: string | undefined
     options: parsed.options,
   }
   for (const c of parsed.columns) {
-    if (c.generated) throw new RetortError(`batchAlterTable('${table}'): batch mode cannot rebuild generated column '${c.name}'`)
+    if (c.generated)
+      throw new RetortError(
+        `batchAlterTable('${table}'): batch mode cannot rebuild generated column '${c.name}'`,
+      )
     const type = c.collate ? `${c.type} collate ${c.collate}` : c.type
     model.columns.push({
       def: {
@@ -206,15 +236,24 @@ async function reflect(rt: OpsRuntime, table: string, schema: string | undefined
       },
       source: c.name,
     })
-    if (c.primaryKey) model.primaryKey = { ...(c.primaryKey.name ? { name: c.primaryKey.name } : {}), columns: [c.name] }
+    if (c.primaryKey)
+      model.primaryKey = {
+        ...(c.primaryKey.name ? { name: c.primaryKey.name } : {}),
+        columns: [c.name],
+      }
     if (c.unique) model.unique.push({ ...c.unique, columns: [c.name] })
-    for (const ck of c.checks) model.checks.push({ ...(ck.name ? { name: ck.name } : {}), expression: sql.raw(ck.text) })
-    if (c.references) model.foreignKeys.push(storedForeignKey(c.references, await referenced(c.references)))
+    for (const ck of c.checks)
+      model.checks.push({ ...(ck.name ? { name: ck.name } : {}), expression: sql.raw(ck.text) })
+    if (c.references)
+      model.foreignKeys.push(storedForeignKey(c.references, await referenced(c.references)))
   }
   for (const k of parsed.constraints) {
-    if (k.kind === 'primaryKey') model.primaryKey = { ...(k.name ? { name: k.name } : {}), columns: k.columns }
-    if (k.kind === 'unique') model.unique.push({ ...(k.name ? { name: k.name } : {}), columns: k.columns })
-    if (k.kind === 'check') model.checks.push({ ...(k.name ? { name: k.name } : {}), expression: sql.raw(k.text) })
+    if (k.kind === 'primaryKey')
+      model.primaryKey = { ...(k.name ? { name: k.name } : {}), columns: k.columns }
+    if (k.kind === 'unique')
+      model.unique.push({ ...(k.name ? { name: k.name } : {}), columns: k.columns })
+    if (k.kind === 'check')
+      model.checks.push({ ...(k.name ? { name: k.name } : {}), expression: sql.raw(k.text) })
     if (k.kind === 'foreignKey') model.foreignKeys.push(storedForeignKey(k, await referenced(k)))
   }
   const others = await rt.db
@@ -225,7 +264,8 @@ async function reflect(rt: OpsRuntime, table: string, schema: string | undefined
     .where('sql', 'is not', null)
     .execute()
   for (const o of others) {
-    if (o.type === 'index') model.indexes.push({ kind: 'stored', name: String(o.name), sql: String(o.sql) })
+    if (o.type === 'index')
+      model.indexes.push({ kind: 'stored', name: String(o.name), sql: String(o.sql) })
     else model.triggers.push(String(o.sql))
   }
   return model
@@ -277,8 +317,17 @@ function namedColumns(op: TableOperation): string[] {
  * of a column that exists before the batch and survives it, in order, after
  * moving aside any column to be dropped whose name a rename takes over.
  */
-function planRenames(table: string, before: readonly string[], ops: readonly TableOperation[]): RenamePlan {
-  const slots: Slot[] = before.map((name) => ({ origin: name, name, dropped: false, nativeName: name }))
+function planRenames(
+  table: string,
+  before: readonly string[],
+  ops: readonly TableOperation[],
+): RenamePlan {
+  const slots: Slot[] = before.map((name) => ({
+    origin: name,
+    name,
+    dropped: false,
+    nativeName: name,
+  }))
   const live = (name: string) => slots.find((s) => !s.dropped && same(s.name, name))
   const mentions: Mention[][] = []
   const renameOps: { slot: Slot; to: string }[] = []
@@ -286,18 +335,36 @@ function planRenames(table: string, before: readonly string[], ops: readonly Tab
     const found: Mention[] = []
     for (const name of namedColumns(op)) {
       const slot = live(name)
-      if (!slot) throw new RetortError(`${describeOperation(op)}: table '${table}' has no column '${name}' at this point of the batch`)
+      if (!slot)
+        throw new RetortError(
+          `${describeOperation(op)}: table '${table}' has no column '${name}' at this point of the batch`,
+        )
       found.push({ slot, name: slot.name })
     }
     mentions.push(found)
     if (op.kind === 'addColumn') {
-      if (live(op.column.name)) throw new RetortError(`${describeOperation(op)}: table '${table}' already has a column '${op.column.name}'`)
-      slots.push({ origin: undefined, name: op.column.name, dropped: false, nativeName: op.column.name })
+      if (live(op.column.name))
+        throw new RetortError(
+          `${describeOperation(op)}: table '${table}' already has a column '${op.column.name}'`,
+        )
+      slots.push({
+        origin: undefined,
+        name: op.column.name,
+        dropped: false,
+        nativeName: op.column.name,
+      })
     }
     if (op.kind === 'dropColumn') found[0]!.slot.dropped = true
-    if (op.kind === 'alterColumn' && op.changes.newName !== undefined && !same(op.changes.newName, op.column)) {
-      if (live(op.changes.newName)) {
-        throw new RetortError(`${describeOperation(op)}: table '${table}' already has a column '${op.changes.newName}'`)
+    if (
+      op.kind === 'alterColumn' &&
+      op.changes.newName !== undefined &&
+      op.changes.newName !== found[0]!.slot.name
+    ) {
+      const taken = live(op.changes.newName)
+      if (taken && taken !== found[0]!.slot) {
+        throw new RetortError(
+          `${describeOperation(op)}: table '${table}' already has a column '${op.changes.newName}'`,
+        )
       }
       const slot = found[0]!.slot
       slot.name = op.changes.newName
@@ -309,7 +376,9 @@ function planRenames(table: string, before: readonly string[], ops: readonly Tab
   for (const { slot, to } of renameOps) {
     if (slot.origin === undefined || slot.dropped) continue
     // Only a column dropped by the batch can still hold the name natively.
-    const occupant = slots.find((s) => s !== slot && s.origin !== undefined && s.dropped && same(s.nativeName, to))
+    const occupant = slots.find(
+      (s) => s !== slot && s.origin !== undefined && s.dropped && same(s.nativeName, to),
+    )
     if (occupant) {
       const temp = `_retort_dropped_${++aside}`
       renames.push({ from: occupant.nativeName, to: temp })
@@ -334,7 +403,13 @@ function cloneModel(m: TableModel): TableModel {
 }
 
 /** Rename a column everywhere the model names it by name (not inside SQL text). */
-function renameInModel(model: TableModel, table: string, from: string, to: string, sources: boolean): void {
+function renameInModel(
+  model: TableModel,
+  table: string,
+  from: string,
+  to: string,
+  sources: boolean,
+): void {
   const swap = (c: string) => (same(c, from) ? to : c)
   const swapOrdered = (c: string) => {
     const bare = bareColumn(c)
@@ -344,7 +419,8 @@ function renameInModel(model: TableModel, table: string, from: string, to: strin
     if (same(c.def.name, from)) c.def = { ...c.def, name: to }
     if (sources && c.source !== undefined && same(c.source, from)) c.source = to
   }
-  if (model.primaryKey) model.primaryKey = { ...model.primaryKey, columns: model.primaryKey.columns.map(swap) }
+  if (model.primaryKey)
+    model.primaryKey = { ...model.primaryKey, columns: model.primaryKey.columns.map(swap) }
   model.unique = model.unique.map((u) => ({ ...u, columns: u.columns.map(swap) }))
   model.foreignKeys = model.foreignKeys.map((fk) => ({
     ...fk,
@@ -355,20 +431,34 @@ function renameInModel(model: TableModel, table: string, from: string, to: strin
   }))
   model.indexes = model.indexes.map((ix) =>
     ix.kind === 'defined'
-      ? { kind: 'defined', index: { ...ix.index, columns: ix.index.columns.map((c) => (typeof c === 'string' ? swapOrdered(c) : c)) } }
+      ? {
+          kind: 'defined',
+          index: {
+            ...ix.index,
+            columns: ix.index.columns.map((c) => (typeof c === 'string' ? swapOrdered(c) : c)),
+          },
+        }
       : ix,
   )
 }
 
 /** Apply the batch's operations to the model, in order, as SQLite's rebuild will realise them. */
-function applyOps(rt: OpsRuntime, table: string, base: TableModel, ops: readonly TableOperation[], plan: RenamePlan): TableModel {
+function applyOps(
+  rt: OpsRuntime,
+  table: string,
+  base: TableModel,
+  ops: readonly TableOperation[],
+  plan: RenamePlan,
+): TableModel {
   const model = cloneModel(base)
   const textOf = (e: Expression<unknown>) => sql`${e}`.compile(rt.db).sql
   const mentions = (text: string, column: string) => identifiersIn(text).has(column.toLowerCase())
   const indexMentions = (ix: ModelIndex, column: string) =>
     ix.kind === 'stored'
       ? mentions(ix.sql.slice(ix.sql.indexOf('(')), column)
-      : ix.index.columns.some((c) => (typeof c === 'string' ? same(bareColumn(c), column) : mentions(textOf(c), column))) ||
+      : ix.index.columns.some((c) =>
+          typeof c === 'string' ? same(bareColumn(c), column) : mentions(textOf(c), column),
+        ) ||
         (ix.index.where !== undefined && mentions(textOf(ix.index.where), column))
   const column = (name: string) => model.columns.find((c) => same(c.def.name, name))!
 
@@ -381,7 +471,8 @@ function applyOps(rt: OpsRuntime, table: string, base: TableModel, ops: readonly
     }
     switch (op.kind) {
       case 'addColumn':
-        if (op.column.primaryKey && model.primaryKey) fail(`table '${table}' already has a primary key`)
+        if (op.column.primaryKey && model.primaryKey)
+          fail(`table '${table}' already has a primary key`)
         addColumnTo(model, op.column, undefined)
         return
       case 'dropColumn': {
@@ -407,7 +498,9 @@ function applyOps(rt: OpsRuntime, table: string, base: TableModel, ops: readonly
         if (ch.type !== undefined) def = { ...def, type: ch.type }
         if (ch.nullable !== undefined) def = { ...def, nullable: ch.nullable }
         if (ch.default === null) {
-          def = Object.fromEntries(Object.entries(def).filter(([key]) => key !== 'default')) as unknown as ColumnDefinition
+          def = Object.fromEntries(
+            Object.entries(def).filter(([key]) => key !== 'default'),
+          ) as unknown as ColumnDefinition
         } else if (ch.default !== undefined) {
           def = { ...def, default: ch.default }
         }
@@ -442,24 +535,33 @@ function applyOps(rt: OpsRuntime, table: string, base: TableModel, ops: readonly
       case 'dropConstraint': {
         const is = (n: string | undefined) => n !== undefined && same(n, op.name)
         const kinds = op.type
-        const before = [model.primaryKey, ...model.unique, ...model.foreignKeys, ...model.checks].length
-        if ((!kinds || kinds === 'primaryKey') && is(model.primaryKey?.name)) model.primaryKey = undefined
+        const before = [model.primaryKey, ...model.unique, ...model.foreignKeys, ...model.checks]
+          .length
+        if ((!kinds || kinds === 'primaryKey') && is(model.primaryKey?.name))
+          model.primaryKey = undefined
         if (!kinds || kinds === 'unique') model.unique = model.unique.filter((u) => !is(u.name))
-        if (!kinds || kinds === 'foreignKey') model.foreignKeys = model.foreignKeys.filter((fk) => !is(fk.name))
+        if (!kinds || kinds === 'foreignKey')
+          model.foreignKeys = model.foreignKeys.filter((fk) => !is(fk.name))
         if (!kinds || kinds === 'check') model.checks = model.checks.filter((ck) => !is(ck.name))
-        const after = [model.primaryKey, ...model.unique, ...model.foreignKeys, ...model.checks].length
+        const after = [model.primaryKey, ...model.unique, ...model.foreignKeys, ...model.checks]
+          .length
         if (after === before) fail(`table '${table}' has no constraint named '${op.name}'`)
         return
       }
       case 'createIndex': {
         let k = 0
-        const columns = op.index.columns.map((c) => (typeof c === 'string' ? names[k++]! + c.slice(bareColumn(c).length) : c))
+        const columns = op.index.columns.map((c) =>
+          typeof c === 'string' ? names[k++]! + c.slice(bareColumn(c).length) : c,
+        )
         model.indexes.push({ kind: 'defined', index: { ...op.index, columns } })
         return
       }
       case 'dropIndex': {
-        const kept = model.indexes.filter((ix) => !same(ix.kind === 'stored' ? ix.name : ix.index.name, op.name))
-        if (kept.length === model.indexes.length) fail(`table '${table}' has no index named '${op.name}'`)
+        const kept = model.indexes.filter(
+          (ix) => !same(ix.kind === 'stored' ? ix.name : ix.index.name, op.name),
+        )
+        if (kept.length === model.indexes.length)
+          fail(`table '${table}' has no index named '${op.name}'`)
         model.indexes = kept
         return
       }
@@ -469,10 +571,18 @@ function applyOps(rt: OpsRuntime, table: string, base: TableModel, ops: readonly
 }
 
 /** The move-and-copy itself, on the model's final shape. */
-async function rebuild(rt: OpsRuntime, table: string, schema: string | undefined, model: TableModel): Promise<void> {
+async function rebuild(
+  rt: OpsRuntime,
+  table: string,
+  schema: string | undefined,
+  model: TableModel,
+): Promise<void> {
   const hold = holdingTable(table)
   const s = schemaModule(rt, schema)
-  await s.createTable(hold).as(rt.db.selectFrom(qualify(table, schema)).selectAll()).execute()
+  await s
+    .createTable(hold)
+    .as(rt.db.selectFrom(qualify(table, schema)).selectAll())
+    .execute()
   await s.dropTable(table).execute()
   let create = createTableBuilder(
     rt,
@@ -507,12 +617,19 @@ async function rebuild(rt: OpsRuntime, table: string, schema: string | undefined
   for (const trigger of model.triggers) await sql.raw(trigger).execute(rt.db)
 }
 
-async function pragmaFlag(rt: OpsRuntime, name: 'foreign_keys' | 'defer_foreign_keys'): Promise<boolean> {
+async function pragmaFlag(
+  rt: OpsRuntime,
+  name: 'foreign_keys' | 'defer_foreign_keys',
+): Promise<boolean> {
   const result = await sql<Record<string, number>>`pragma ${sql.raw(name)}`.execute(rt.db)
   return Number(Object.values(result.rows[0] ?? {})[0] ?? 0) === 1
 }
 
-async function setPragma(rt: OpsRuntime, name: 'foreign_keys' | 'defer_foreign_keys', on: boolean): Promise<void> {
+async function setPragma(
+  rt: OpsRuntime,
+  name: 'foreign_keys' | 'defer_foreign_keys',
+  on: boolean,
+): Promise<void> {
   await sql`pragma ${sql.raw(name)} = ${sql.raw(on ? 'on' : 'off')}`.execute(rt.db)
 }
 
@@ -524,8 +641,13 @@ interface ChildKey {
 }
 
 /** Foreign keys of other tables that point at `table`. */
-async function childKeys(rt: OpsRuntime, table: string, schema: string | undefined): Promise<ChildKey[]> {
-  const result = await sql<ChildKey>`select m.name as child, f.id as id, f."from" as "from", f.on_delete as "onDelete"
+async function childKeys(
+  rt: OpsRuntime,
+  table: string,
+  schema: string | undefined,
+): Promise<ChildKey[]> {
+  const result =
+    await sql<ChildKey>`select m.name as child, f.id as id, f."from" as "from", f.on_delete as "onDelete"
     from ${sql.table(qualify('sqlite_master', schema))} m join pragma_foreign_key_list(m.name, ${schema ?? 'main'}) f
     where m.type = 'table' and lower(f."table") = ${table.toLowerCase()} and lower(m.name) <> ${table.toLowerCase()}
     order by m.name, f.id, f.seq`.execute(rt.db)
@@ -536,11 +658,18 @@ async function childKeys(rt: OpsRuntime, table: string, schema: string | undefin
  * With enforcement on inside a transaction, dropping the table would run the
  * ON DELETE actions of other tables' rows that point at it: refuse first.
  */
-async function refuseDestructiveChildren(rt: OpsRuntime, table: string, schema: string | undefined): Promise<void> {
+async function refuseDestructiveChildren(
+  rt: OpsRuntime,
+  table: string,
+  schema: string | undefined,
+): Promise<void> {
   const keys = await childKeys(rt, table, schema)
-  const destructive = keys.filter((k) => ['CASCADE', 'SET NULL', 'SET DEFAULT'].includes(k.onDelete.toUpperCase()))
+  const destructive = keys.filter((k) =>
+    ['CASCADE', 'SET NULL', 'SET DEFAULT'].includes(k.onDelete.toUpperCase()),
+  )
   const groups = new Map<string, ChildKey[]>()
-  for (const k of destructive) groups.set(`${k.child}\u0000${k.id}`, [...(groups.get(`${k.child}\u0000${k.id}`) ?? []), k])
+  for (const k of destructive)
+    groups.set(`${k.child}\u0000${k.id}`, [...(groups.get(`${k.child}\u0000${k.id}`) ?? []), k])
   for (const group of groups.values()) {
     const { child, onDelete } = group[0]!
     const hit = await rt.db
@@ -561,10 +690,18 @@ async function refuseDestructiveChildren(rt: OpsRuntime, table: string, schema: 
 }
 
 /** PRAGMA foreign_key_check on the table and on the tables pointing at it. */
-async function checkForeignKeys(rt: OpsRuntime, table: string, schema: string | undefined): Promise<void> {
+async function checkForeignKeys(
+  rt: OpsRuntime,
+  table: string,
+  schema: string | undefined,
+): Promise<void> {
   const tables = [table, ...new Set((await childKeys(rt, table, schema)).map((k) => k.child))]
   for (const t of tables) {
-    const result = await sql<{ table: string; rowid: number | null; parent: string }>`select * from pragma_foreign_key_check(${t}, ${schema ?? 'main'})`.execute(rt.db)
+    const result = await sql<{
+      table: string
+      rowid: number | null
+      parent: string
+    }>`select * from pragma_foreign_key_check(${t}, ${schema ?? 'main'})`.execute(rt.db)
     const first = result.rows[0]
     if (first) {
       throw new RetortError(
@@ -590,7 +727,12 @@ async function inSavepoint(rt: OpsRuntime, body: () => Promise<void>): Promise<v
 }
 
 /** The table's AUTOINCREMENT high-water mark, which the rebuild must not lower. */
-async function readSequence(rt: OpsRuntime, table: string, schema: string | undefined, model: TableModel): Promise<number | undefined> {
+async function readSequence(
+  rt: OpsRuntime,
+  table: string,
+  schema: string | undefined,
+  model: TableModel,
+): Promise<number | undefined> {
   if (!model.columns.some((c) => c.def.autoIncrement)) return undefined
   const hasSequences = await rt.db
     .selectFrom(qualify('sqlite_master', schema))
@@ -606,9 +748,16 @@ async function readSequence(rt: OpsRuntime, table: string, schema: string | unde
   return row ? Number(row.seq) : undefined
 }
 
-async function restoreSequence(rt: OpsRuntime, table: string, schema: string | undefined, seq: number): Promise<void> {
+async function restoreSequence(
+  rt: OpsRuntime,
+  table: string,
+  schema: string | undefined,
+  seq: number,
+): Promise<void> {
   const sequences = sql.table(qualify('sqlite_sequence', schema))
-  await sql`update ${sequences} set seq = ${seq} where name = ${table} and seq < ${seq}`.execute(rt.db)
+  await sql`update ${sequences} set seq = ${seq} where name = ${table} and seq < ${seq}`.execute(
+    rt.db,
+  )
   await sql`insert into ${sequences} (name, seq) select ${table}, ${seq}
     where not exists (select 1 from ${sequences} where name = ${table})`.execute(rt.db)
 }
@@ -628,10 +777,13 @@ export async function sqliteBatch(
       ? options.table.columns.map((c) => c.name)
       : rt.offline
         ? undefined
-        : (await sql<{ name: string }>`select name from pragma_table_xinfo(${table}, ${schema ?? 'main'})`.execute(rt.db)).rows.map(
-            (r) => r.name,
-          )
-    if (names?.length === 0) throw new RetortError(`batchAlterTable('${table}'): there is no table '${table}'`)
+        : (
+            await sql<{
+              name: string
+            }>`select name from pragma_table_xinfo(${table}, ${schema ?? 'main'})`.execute(rt.db)
+          ).rows.map((r) => r.name)
+    if (names?.length === 0)
+      throw new RetortError(`batchAlterTable('${table}'): there is no table '${table}'`)
     if (names) planRenames(table, names, ops)
     await inSavepoint(rt, async () => {
       for (const op of ops) await runTableOperation(rt, op)
@@ -647,7 +799,11 @@ export async function sqliteBatch(
   }
   const described = options.table ? modelFromDescription(options.table) : undefined
   const before = described ?? (await reflect(rt, table, schema))
-  const plan = planRenames(table, before.columns.map((c) => c.def.name), ops)
+  const plan = planRenames(
+    table,
+    before.columns.map((c) => c.def.name),
+    ops,
+  )
   const renamed = cloneModel(before)
   for (const r of plan.renames) renameInModel(renamed, table, r.from, r.to, true)
   // Check the whole batch against the table before changing anything.
@@ -667,9 +823,11 @@ export async function sqliteBatch(
     const sequence = rt.offline ? undefined : await readSequence(rt, table, schema, model)
     await inSavepoint(rt, async () => {
       if (rt.offline || !deferWas) await setPragma(rt, 'defer_foreign_keys', true)
-      for (const r of plan.renames) await schemaModule(rt, schema).alterTable(table).renameColumn(r.from, r.to).execute()
+      for (const r of plan.renames)
+        await schemaModule(rt, schema).alterTable(table).renameColumn(r.from, r.to).execute()
       // SQLite rewrote the stored SQL that named renamed columns: read it again.
-      if (!described && plan.renames.length) model = applyOps(rt, table, await reflect(rt, table, schema), ops, plan)
+      if (!described && plan.renames.length)
+        model = applyOps(rt, table, await reflect(rt, table, schema), ops, plan)
       await rebuild(rt, table, schema, model)
       if (sequence !== undefined) await restoreSequence(rt, table, schema, sequence)
       if (enforcing) await checkForeignKeys(rt, table, schema)
@@ -679,4 +837,3 @@ export async function sqliteBatch(
     if (switchedOff) await setPragma(rt, 'foreign_keys', true)
   }
 }
-

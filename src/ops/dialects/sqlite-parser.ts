@@ -21,7 +21,12 @@ const PUNCT2 = ['<=', '>=', '<>', '!=', '==', '||', '<<', '>>', '->']
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = []
   let i = 0
-  const push = (type: Token['type'], start: number, end: number, value = text.slice(start, end)) => {
+  const push = (
+    type: Token['type'],
+    start: number,
+    end: number,
+    value = text.slice(start, end),
+  ) => {
     tokens.push({ type, text: text.slice(start, end), value, start, end })
   }
   const quoted = (close: string, type: Token['type']) => {
@@ -29,7 +34,8 @@ export function tokenize(text: string): Token[] {
     let value = ''
     i++
     for (;;) {
-      if (i >= text.length) throw new RetortError(`unterminated quote in SQL: ${text.slice(start, start + 40)}`)
+      if (i >= text.length)
+        throw new RetortError(`unterminated quote in SQL: ${text.slice(start, start + 40)}`)
       const ch = text[i]!
       if (ch === close) {
         if (close !== ']' && text[i + 1] === close) {
@@ -94,7 +100,8 @@ export function identifiersIn(text: string): Set<string> {
   const tokens = tokenize(text)
   const names = new Set<string>()
   tokens.forEach((t, k) => {
-    if ((t.type === 'word' || t.type === 'quoted') && tokens[k + 1]?.text !== '(') names.add(t.value.toLowerCase())
+    if ((t.type === 'word' || t.type === 'quoted') && tokens[k + 1]?.text !== '(')
+      names.add(t.value.toLowerCase())
   })
   return names
 }
@@ -191,7 +198,8 @@ class Cursor {
   }
   name(): string {
     const t = this.next()
-    if (t.type !== 'word' && t.type !== 'quoted' && t.type !== 'string') this.fail('expected a name')
+    if (t.type !== 'word' && t.type !== 'quoted' && t.type !== 'string')
+      this.fail('expected a name')
     return t.value
   }
   /** The text of a parenthesised group, without the outer parentheses. */
@@ -217,7 +225,9 @@ class Cursor {
   }
   fail(why: string): never {
     const at = this.peek()
-    throw new RetortError(`cannot read table definition (${why}) near '${at ? this.text.slice(at.start, at.start + 30) : 'end'}'`)
+    throw new RetortError(
+      `cannot read table definition (${why}) near '${at ? this.text.slice(at.start, at.start + 30) : 'end'}'`,
+    )
   }
 }
 
@@ -236,7 +246,11 @@ function parseAction(c: Cursor): ParsedAction {
   return c.fail('unknown foreign key action')
 }
 
-function parseReferences(c: Cursor, name: string | undefined, columns: readonly string[]): ParsedForeignKey {
+function parseReferences(
+  c: Cursor,
+  name: string | undefined,
+  columns: readonly string[],
+): ParsedForeignKey {
   c.expectWord('references')
   const table = c.name()
   const referencedColumns = c.peek()?.text === '(' ? c.nameList() : []
@@ -279,7 +293,8 @@ function parseReferences(c: Cursor, name: string | undefined, columns: readonly 
 }
 
 function refuseConflictClause(c: Cursor): void {
-  if (c.isWord('on') && c.isWord('conflict', 1)) c.fail('ON CONFLICT clauses are not supported by batch mode')
+  if (c.isWord('on') && c.isWord('conflict', 1))
+    c.fail('ON CONFLICT clauses are not supported by batch mode')
 }
 
 function parseTableConstraint(c: Cursor): ParsedConstraint {
@@ -314,7 +329,10 @@ function parseColumn(c: Cursor, text: string): ParsedColumn {
   const name = c.name()
   let typeStart: number | undefined
   let typeEnd: number | undefined
-  while (!c.done && !(c.peek()?.type === 'word' && COLUMN_CONSTRAINT_START.has(c.peek()!.value.toLowerCase()))) {
+  while (
+    !c.done &&
+    !(c.peek()?.type === 'word' && COLUMN_CONSTRAINT_START.has(c.peek()!.value.toLowerCase()))
+  ) {
     const t = c.peek()!
     typeStart ??= t.start
     if (t.text === '(') {

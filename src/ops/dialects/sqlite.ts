@@ -73,7 +73,9 @@ export const sqliteDialect: OpsDialect = {
   decorateColumn(b, column) {
     if (!column.autoIncrement) return b
     if (!column.primaryKey) {
-      throw new RetortError(`column '${column.name}': SQLite can only auto-increment the INTEGER PRIMARY KEY column`)
+      throw new RetortError(
+        `column '${column.name}': SQLite can only auto-increment the INTEGER PRIMARY KEY column`,
+      )
     }
     return b.autoIncrement()
   },

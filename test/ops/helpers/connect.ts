@@ -17,12 +17,20 @@ export interface OpenDatabase {
 export function kyselyFor(dialect: TestDialect, url: string): Kysely<any> {
   switch (dialect) {
     case 'sqlite':
-      return new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(url.replace(/^sqlite:/, '')) }) })
+      return new Kysely<any>({
+        dialect: new SqliteDialect({ database: new Database(url.replace(/^sqlite:/, '')) }),
+      })
     case 'postgres':
-      return new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) })
+      return new Kysely<any>({
+        dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }),
+      })
     case 'mysql':
       // dateStrings: read DATETIME back as written, whatever the client's time zone.
-      return new Kysely<any>({ dialect: new MysqlDialect({ pool: createPool({ uri: url, connectionLimit: 1, dateStrings: true }) }) })
+      return new Kysely<any>({
+        dialect: new MysqlDialect({
+          pool: createPool({ uri: url, connectionLimit: 1, dateStrings: true }),
+        }),
+      })
   }
 }
 

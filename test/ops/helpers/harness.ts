@@ -61,6 +61,9 @@ export function eachDatabase(
 }
 
 /** The value for this test's database. */
-export function per<T>(t: { readonly dialect: TestDialect }, values: Readonly<Record<TestDialect, T>>): T {
+export function per<T>(
+  t: { readonly dialect: TestDialect },
+  values: Readonly<Record<TestDialect, T>>,
+): T {
   return values[t.dialect]
 }

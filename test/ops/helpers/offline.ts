@@ -1,5 +1,4 @@
-import type {
-  CompiledQuery} from 'kysely';
+import type { CompiledQuery } from 'kysely'
 import {
   Kysely,
   MysqlAdapter,
@@ -41,13 +40,24 @@ class CapturingDriver implements Driver {
 }
 
 const PARTS = {
-  sqlite: { adapter: SqliteAdapter, compiler: SqliteQueryCompiler, introspector: SqliteIntrospector },
-  postgres: { adapter: PostgresAdapter, compiler: PostgresQueryCompiler, introspector: PostgresIntrospector },
+  sqlite: {
+    adapter: SqliteAdapter,
+    compiler: SqliteQueryCompiler,
+    introspector: SqliteIntrospector,
+  },
+  postgres: {
+    adapter: PostgresAdapter,
+    compiler: PostgresQueryCompiler,
+    introspector: PostgresIntrospector,
+  },
   mysql: { adapter: MysqlAdapter, compiler: MysqlQueryCompiler, introspector: MysqlIntrospector },
 } as const
 
 /** An offline Kysely for `dialect` and the queries it captured. */
-export function capturingKysely(dialect: TestDialect): { db: Kysely<any>; captured: CompiledQuery[] } {
+export function capturingKysely(dialect: TestDialect): {
+  db: Kysely<any>
+  captured: CompiledQuery[]
+} {
   const captured: CompiledQuery[] = []
   const parts = PARTS[dialect]
   const db = new Kysely<any>({
@@ -66,7 +76,8 @@ export function literal(dialect: TestDialect, value: unknown): string {
   if (value === null || value === undefined) return 'null'
   if (typeof value === 'number' || typeof value === 'bigint') return String(value)
   if (typeof value === 'boolean') return dialect === 'sqlite' ? (value ? '1' : '0') : String(value)
-  if (Buffer.isBuffer(value)) return dialect === 'postgres' ? `'\\x${value.toString('hex')}'` : `X'${value.toString('hex')}'`
+  if (Buffer.isBuffer(value))
+    return dialect === 'postgres' ? `'\\x${value.toString('hex')}'` : `X'${value.toString('hex')}'`
   if (typeof value === 'string') {
     const escaped = value.replace(/'/g, "''")
     return `'${dialect === 'mysql' ? escaped.replace(/\\/g, '\\\\') : escaped}'`

@@ -5,7 +5,11 @@ import type { OpsTest } from './harness.js'
  * Apply a change, check that it changed the catalog, apply its inverse, and
  * check that the catalog is exactly as before.
  */
-export async function assertRoundTrip(t: OpsTest, apply: () => Promise<void>, inverse: () => Promise<void>): Promise<void> {
+export async function assertRoundTrip(
+  t: OpsTest,
+  apply: () => Promise<void>,
+  inverse: () => Promise<void>,
+): Promise<void> {
   const before = await t.catalog()
   await apply()
   const during = await t.catalog()
