@@ -118,6 +118,14 @@ class OnlineSession implements Session {
     await ensureVersionTable(this.connection, this.driver, this.ref)
     const db = guardTransactions(this.connection)
     const { driver, options } = this
+    // One context for the run: `op` holds no state between calls, and long plans should not pay for it per step.
+    const context = Object.freeze({
+      op: createOperations({ db, dialect: driver.name, offline: false }),
+      db,
+      args: options.args,
+      dialect: this.dialect,
+      offline: false,
+    })
     await executePlan(plan, modules, {
       // DDL commits implicitly on MySQL/MariaDB: write each step's row right after it, as Alembic does.
       perStep: options.transactionPerMigration || !driver.transactionalDdl,
@@ -125,13 +133,7 @@ class OnlineSession implements Session {
       commit: () => this.commit(),
       rollback: () => this.rollback(),
       beforeStep: () => {},
-      context: () => ({
-        op: createOperations({ db, dialect: driver.name, offline: false }),
-        db,
-        args: options.args,
-        dialect: this.dialect,
-        offline: false,
-      }),
+      context: () => context,
       applyRowChange: (change: RowChange) => applyRowChange(this.connection, driver, this.ref, change),
       failedStatement: (error) => {
         for (let e: unknown = error; typeof e === 'object' && e !== null; e = (e as { cause?: unknown }).cause) {

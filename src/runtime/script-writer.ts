@@ -26,6 +26,13 @@ export async function writeScript(
   let script = ''
   const db = guardTransactions(driver.offline((sql) => (script += terminate(sql))))
   const dialect = { name: driver.name, transactionalDdl: driver.transactionalDdl }
+  const context = Object.freeze({
+    op: createOperations({ db, dialect: driver.name, offline: true }),
+    db,
+    args: options.args,
+    dialect,
+    offline: true,
+  })
   await executePlan(plan, modules, {
     perStep: options.transactionPerMigration,
     begin: async () => {
@@ -40,13 +47,7 @@ export async function writeScript(
       if (index === 0 && render.createVersionTable) script += terminate(createVersionTableSql(driver, ref))
       script += `-- ${stepText(step)}\n\n`
     },
-    context: () => ({
-      op: createOperations({ db, dialect: driver.name, offline: true }),
-      db,
-      args: options.args,
-      dialect,
-      offline: true,
-    }),
+    context: () => context,
     applyRowChange: async (change) => {
       script += terminate(rowChangeSql(driver, ref, change, driver.literal))
     },
