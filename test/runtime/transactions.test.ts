@@ -9,7 +9,7 @@ import { inspect, linearPlan, revisionFolder, sessionOptions, writeRevision } fr
 const FAILING_SQL = 'INSERT INTO no_such_table (id) VALUES (1)'
 
 /** Three revisions, the second creates t2 and then fails; run from an empty database. */
-async function runFailingChain(db: TestDatabase, transactionPerMigration: boolean) {
+async function runFailingChain(db: TestDatabase, transactionPerMigration: boolean, lock = true) {
   const fresh = await db.fresh()
   const folder = revisionFolder()
   try {
@@ -23,7 +23,7 @@ async function runFailingChain(db: TestDatabase, transactionPerMigration: boolea
       },
       { id: 'a3', path: writeRevision(folder.dir, 'a3', { upgrade: `await op.execute('CREATE TABLE t3 (id INTEGER)')` }) },
     ]
-    const options = sessionOptions(fresh.url, { transactionPerMigration, lock: true })
+    const options = sessionOptions(fresh.url, { transactionPerMigration, lock })
     const error = await withDatabase(options, async (s) => {
       await s.ensureVersionTable()
       return s.run(linearPlan(revs)).then(
@@ -141,6 +141,13 @@ for (const db of testDatabases()) {
         const { tables, rows } = await runFailingChain(db, true)
         assert.deepEqual(tables, ['alembic_version', 't1'])
         assert.deepEqual(rows, ['a1'])
+      })
+
+      it('does the same without the migration lock (SQLite: real transactions, not savepoints)', async () => {
+        const whole = await runFailingChain(db, false, false)
+        assert.deepEqual([whole.tables, whole.rows], [['alembic_version'], []])
+        const perStep = await runFailingChain(db, true, false)
+        assert.deepEqual([perStep.tables, perStep.rows], [['alembic_version', 't1'], ['a1']])
       })
     }
 
