@@ -146,8 +146,15 @@ class OnlineSession implements Session {
     })
   }
 
+  /** Run a transaction-control statement; a failure is a DatabaseError naming it. */
   private async execute(sql: string): Promise<void> {
-    await this.connection.executeQuery(CompiledQuery.raw(sql))
+    try {
+      await this.connection.executeQuery(CompiledQuery.raw(sql))
+    } catch (error) {
+      throw new DatabaseError(`${sql} failed on ${this.options.url.masked}: ${reasonOf(error, this.options.url)}`, {
+        cause: error,
+      })
+    }
   }
 
   private async begin(): Promise<void> {
