@@ -102,8 +102,8 @@ async function shop(
   await t.op.execute(t.db.deleteFrom('customer').where('id', '=', customers + 50))
 }
 
-const rowsOf = (db: Kysely<any>, table: string) =>
-  db.selectFrom(table).selectAll().orderBy('id').execute()
+const rowsOf = (db: Kysely<any>, table: string, orderBy = 'id') =>
+  db.selectFrom(table).selectAll().orderBy(orderBy).execute()
 const foreignKeyProblems = async (db: Kysely<any>) =>
   (await sql`pragma foreign_key_check`.execute(db)).rows
 
@@ -407,6 +407,33 @@ describe('batchAlterTable on SQLite', () => {
         await t.db.selectFrom('tagged').selectAll().where('name', '=', 'ALPHA').execute(),
         [{ name: 'Alpha', parent_id: 1, n: 1 }],
       )
+    },
+    { only: ['sqlite'] },
+  )
+
+  eachDatabase(
+    'adds a named primary key to a table without one, and drops it (round trip)',
+    async (t) => {
+      await t.op.createTable('tag', [
+        { name: 'name', type: 'varchar(20)' },
+        { name: 'uses', type: 'integer' },
+      ])
+      await t.op.bulkInsert('tag', [
+        { name: 'a', uses: 1 },
+        { name: 'b', uses: 2 },
+      ])
+      const [catalog, rows] = [await t.catalog(), await rowsOf(t.db, 'tag', 'name')]
+      await t.op.batchAlterTable('tag', (b) => b.createPrimaryKey('pk_tag', ['name']))
+      const tag = await t.table('tag')
+      assert.deepEqual(tag.primaryKey, { name: 'pk_tag', columns: ['name'] })
+      assert.equal(tag.columns[0]!.nullable, false, 'primary key columns become NOT NULL')
+      await assert.rejects(t.op.bulkInsert('tag', [{ name: 'a' }]), /UNIQUE/)
+      await t.op.batchAlterTable('tag', (b) => {
+        b.dropConstraint('pk_tag', { type: 'primaryKey' })
+        b.alterColumn('name', { nullable: true })
+      })
+      assert.deepEqual(await t.catalog(), catalog)
+      assert.deepEqual(await rowsOf(t.db, 'tag', 'name'), rows)
     },
     { only: ['sqlite'] },
   )

@@ -308,4 +308,38 @@ describe('alterColumn', () => {
     await itemTable(t)
     await assert.rejects(t.op.alterColumn('item', 'qty', {}), /changes nothing/)
   })
+
+  eachDatabase(
+    'adds, alters and drops columns in the named schema',
+    async (t) => {
+      const schema = t.namespace
+      await t.op.createTable('thing', [{ name: 'id', type: 'integer' }], { schema })
+      await t.op.addColumn(
+        'thing',
+        { name: 'label', type: 'varchar(10)', comment: 'a label' },
+        { schema },
+      )
+      await t.op.alterColumn('thing', 'label', {
+        type: 'varchar(30)',
+        nullable: false,
+        default: 'x',
+        comment: 'the label',
+        newName: 'title',
+        schema,
+      })
+      await t.op.batchAlterTable('thing', (b) => b.addColumn({ name: 'n', type: 'integer' }), {
+        schema,
+      })
+      await t.op.dropColumn('thing', 'id', { schema })
+      const thing = await t.table('thing')
+      assert.deepEqual(
+        thing.columns.map((c) => [c.name, c.nullable, c.comment]),
+        [
+          ['title', false, 'the label'],
+          ['n', true, null],
+        ],
+      )
+    },
+    { only: ['postgres', 'mysql'] },
+  )
 })

@@ -202,6 +202,13 @@ const scenarios: readonly Scenario[] = [
         },
         { table: { columns: bookColumns } },
       )
+      const tagColumns: ColumnDefinition[] = [
+        { name: 'name', type: 'varchar(20)', nullable: false },
+      ]
+      await op.createTable('tag', tagColumns)
+      await op.batchAlterTable('tag', (batch) => batch.createPrimaryKey('pk_tag', ['name']), {
+        table: { columns: tagColumns },
+      })
       await op.createIndex('ix_book_author_title', 'book', ['author_id', 'title desc'])
       await op.createIndex('ux_book_isbn', 'book', ['isbn'], { unique: true })
       await op.dropIndex('ux_book_isbn', { table: 'book' })

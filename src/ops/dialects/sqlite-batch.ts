@@ -535,16 +535,19 @@ function applyOps(
       case 'dropConstraint': {
         const is = (n: string | undefined) => n !== undefined && same(n, op.name)
         const kinds = op.type
-        const before = [model.primaryKey, ...model.unique, ...model.foreignKeys, ...model.checks]
-          .length
+        const count = () =>
+          (model.primaryKey ? 1 : 0) +
+          model.unique.length +
+          model.foreignKeys.length +
+          model.checks.length
+        const before = count()
         if ((!kinds || kinds === 'primaryKey') && is(model.primaryKey?.name))
           model.primaryKey = undefined
         if (!kinds || kinds === 'unique') model.unique = model.unique.filter((u) => !is(u.name))
         if (!kinds || kinds === 'foreignKey')
           model.foreignKeys = model.foreignKeys.filter((fk) => !is(fk.name))
         if (!kinds || kinds === 'check') model.checks = model.checks.filter((ck) => !is(ck.name))
-        const after = [model.primaryKey, ...model.unique, ...model.foreignKeys, ...model.checks]
-          .length
+        const after = count()
         if (after === before) fail(`table '${table}' has no constraint named '${op.name}'`)
         return
       }

@@ -12,6 +12,10 @@ alter table `book` add constraint `fk_book_author` foreign key (`author_id`) ref
 
 alter table `book` add constraint `ck_book_pages` check (pages > 0);
 
+create table `tag` (`name` varchar(20) not null);
+
+alter table `tag` add constraint `pk_tag` primary key (`name`);
+
 create index `ix_book_author_title` on `book` (`author_id`, `title` desc);
 
 create unique index `ux_book_isbn` on `book` (`isbn`);

@@ -22,6 +22,24 @@ drop table "_retort_batch_book";
 
 release retort_batch;
 
+create table "tag" ("name" varchar(20) not null);
+
+savepoint retort_batch;
+
+pragma defer_foreign_keys = on;
+
+create table "_retort_batch_tag" as select * from "tag";
+
+drop table "tag";
+
+create table "tag" ("name" varchar(20) not null, constraint "pk_tag" primary key ("name"));
+
+insert into "tag" ("name") select "name" as "name" from "_retort_batch_tag";
+
+drop table "_retort_batch_tag";
+
+release retort_batch;
+
 create index "ix_book_author_title" on "book" ("author_id", "title" desc);
 
 create unique index "ux_book_isbn" on "book" ("isbn");
