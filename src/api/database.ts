@@ -1,10 +1,8 @@
-import { resolve } from 'node:path'
 import type { ResolvedConfig } from '../config/config.js'
 import { parseDatabaseUrl, type DatabaseUrl } from '../config/database-url.js'
 import type { PlanStep } from '../graph/step.js'
 import { renderEnsureVersionScript, renderScript } from '../runtime/offline.js'
 import { withDatabase, type RuntimeOptions, type Session } from '../runtime/session.js'
-import { loadMigration } from '../script/load.js'
 
 /** The project's database as the API uses it: sessions online, scripts offline. */
 export class Database {
@@ -21,7 +19,7 @@ export class Database {
       args,
       log,
       // Plan steps carry paths as shown to the user (relative to the working folder).
-      loadMigration: (path) => loadMigration(resolve(cwd, path)),
+      baseDir: cwd,
     }
   }
 

@@ -164,6 +164,7 @@ export class Retort {
         locations: this.config.versionLocations,
         recursive: this.config.recursiveVersionLocations,
         rootDir: this.cwd,
+        cache: true,
       })
       for (const w of warnings) this.warn(w)
       this.graphCache = RevisionMap.build(records)

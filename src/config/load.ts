@@ -11,6 +11,7 @@ import {
 import { dirname, extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ConfigError } from '../errors.js'
+import { projectCacheFolder } from '../script/cache.js'
 import { resolveConfig, showPath, validateConfig } from './config.js'
 import type { ResolvedConfig } from './config.js'
 
@@ -173,7 +174,7 @@ async function importTypeScript(path: string, shownPath: string): Promise<Record
   } catch (error) {
     throw loadError(shownPath, error)
   }
-  const cacheDir = cacheFolder(dirname(path))
+  const cacheDir = projectCacheFolder(dirname(path))
   // A relative import would resolve from the cache folder instead of the config's.
   if (cacheDir !== undefined && !RELATIVE_IMPORT.test(source)) {
     const pathKey = hash(path)
@@ -199,17 +200,6 @@ async function importTypeScript(path: string, shownPath: string): Promise<Record
 
 /** `from './x'`, `import('./x')`, `import './x'`, `require('../x')`. */
 const RELATIVE_IMPORT = /(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"`]\.{1,2}[/'"`]/
-
-/** `node_modules/.cache/retort` of the nearest folder (from `dir` up) that has a `node_modules`. */
-function cacheFolder(dir: string): string | undefined {
-  for (let current = dir; ;) {
-    const modules = join(current, 'node_modules')
-    if (existsSync(modules)) return join(modules, '.cache', 'retort')
-    const parent = dirname(current)
-    if (parent === current) return undefined
-    current = parent
-  }
-}
 
 async function compileToCache(
   path: string,

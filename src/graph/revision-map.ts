@@ -121,11 +121,6 @@ export class RevisionMap {
       }
     }
     this.childIdx = childIdx
-    this.checkCycles(downIdx, 'Cycle')
-    this.checkCycles(
-      revs.map((_, i) => [...downIdx[i]!, ...depIdx[i]!]),
-      'Dependency cycle',
-    )
     this.computeGenerations()
 
     for (const r of revs) {
@@ -358,36 +353,79 @@ export class RevisionMap {
     return ids.length === 1 ? `; write the full id '${ids[0]}'` : ''
   }
 
-  /** Kahn's algorithm; on failure report one cycle as a path. */
-  private checkCycles(parents: readonly (readonly number[])[], kind: string): void {
-    const n = parents.length
+  /**
+   * Generations by Kahn's algorithm over down revisions and dependencies;
+   * revisions left over are on a cycle, reported as a path (behavior.md f).
+   */
+  private computeGenerations(): void {
+    const n = this.size
     const pending = new Int32Array(n)
-    const kids: number[][] = parents.map(() => [])
-    parents.forEach((ps, i) => {
-      for (const p of new Set(ps)) {
+    const kids: number[][] = new Array(n)
+    for (let i = 0; i < n; i++) kids[i] = []
+    for (let i = 0; i < n; i++) {
+      for (const p of this.downIdx[i]!) {
         pending[i]!++
         kids[p]!.push(i)
       }
-    })
-    const queue: number[] = []
-    for (let i = 0; i < n; i++) if (pending[i] === 0) queue.push(i)
-    let done = 0
-    while (queue.length) {
-      const x = queue.pop()!
-      done++
-      for (const c of kids[x]!) if (--pending[c]! === 0) queue.push(c)
+      for (const p of this.depIdx[i]!) {
+        pending[i]!++
+        kids[p]!.push(i)
+      }
     }
-    if (done === n) return
-    // Walk parents from an unresolved revision until one repeats: that is a cycle.
-    let x = pending.findIndex((p) => p > 0)
-    const seenAt = new Map<number, number>()
-    const path: number[] = []
-    while (!seenAt.has(x)) {
-      seenAt.set(x, path.length)
-      path.push(x)
-      x = parents[x]!.find((p) => pending[p]! > 0)!
+    const order: number[] = []
+    for (let i = 0; i < n; i++) if (pending[i] === 0) order.push(i)
+    for (let k = 0; k < order.length; k++) {
+      const x = order[k]!
+      for (const c of kids[x]!) {
+        const g = this.generation[x]! + 1
+        if (g > this.generation[c]!) this.generation[c] = g
+        if (--pending[c]! === 0) order.push(c)
+      }
     }
-    const cycle = [...path.slice(seenAt.get(x)!), x].reverse()
+    if (order.length === n) return
+    // A cycle through down revisions alone is a plain cycle; otherwise a dependency is on it.
+    const downOnly = this.findCycle((i) => this.downIdx[i]!)
+    if (downOnly) this.cycleError('Cycle', downOnly)
+    this.cycleError('Dependency cycle', this.findCycle((i) => [...this.downIdx[i]!, ...this.depIdx[i]!])!)
+  }
+
+  /** One cycle of the graph given by `parents`, as a closed path, or undefined. */
+  private findCycle(parents: (i: number) => readonly number[]): number[] | undefined {
+    const n = this.size
+    const state = new Uint8Array(n) // 0 new, 1 on the stack, 2 done
+    const parentAt = new Int32Array(n).fill(-1)
+    for (let root = 0; root < n; root++) {
+      if (state[root]) continue
+      const stack: [number, number][] = [[root, 0]]
+      state[root] = 1
+      while (stack.length) {
+        const top = stack[stack.length - 1]!
+        const [x, k] = top
+        const ps = parents(x)
+        if (k >= ps.length) {
+          state[x] = 2
+          stack.pop()
+          continue
+        }
+        top[1]++
+        const p = ps[k]!
+        if (state[p] === 1) {
+          const path = [p]
+          for (let y = x; y !== p; y = parentAt[y]!) path.push(y)
+          path.push(p)
+          return path
+        }
+        if (state[p] === 0) {
+          state[p] = 1
+          parentAt[p] = x
+          stack.push([p, 0])
+        }
+      }
+    }
+    return undefined
+  }
+
+  private cycleError(kind: string, cycle: readonly number[]): never {
     const revs = this.revisions
     throw new GraphError(
       `${kind} is detected in revisions: ${cycle.map((i) => revs[i]!.id).join(' -> ')} (` +
@@ -395,37 +433,6 @@ export class RevisionMap {
         `fix the down revisions or dependencies so that the history has no loop`,
       cycle.map((i) => revs[i]!.path),
     )
-  }
-
-  private computeGenerations(): void {
-    const n = this.size
-    const order = this.topoOrder()
-    for (const i of order) {
-      let g = 0
-      for (const p of this.downIdx[i]!) g = Math.max(g, this.generation[p]! + 1)
-      for (const p of this.depIdx[i]!) g = Math.max(g, this.generation[p]! + 1)
-      this.generation[i] = g
-    }
-    void n
-  }
-
-  /** Parents before children (down revisions and dependencies). */
-  private topoOrder(): number[] {
-    const n = this.size
-    const pending = new Int32Array(n)
-    const kids: number[][] = Array.from({ length: n }, () => [])
-    for (let i = 0; i < n; i++) {
-      for (const p of new Set([...this.downIdx[i]!, ...this.depIdx[i]!])) {
-        pending[i]!++
-        kids[p]!.push(i)
-      }
-    }
-    const out: number[] = []
-    for (let i = 0; i < n; i++) if (pending[i] === 0) out.push(i)
-    for (let k = 0; k < out.length; k++) {
-      for (const c of kids[out[k]!]!) if (--pending[c]! === 0) out.push(c)
-    }
-    return out
   }
 
   /**

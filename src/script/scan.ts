@@ -3,7 +3,8 @@ import type { Dirent } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import type { RevisionRecord } from '../graph/revision.js'
 import { ScriptError } from '../errors.js'
-import { parseRevisionSource } from './parse.js'
+import { ScanCache, projectCacheFolder } from './cache.js'
+import { parseRevisionSource, type ParsedRevision } from './parse.js'
 
 /** What {@link scanVersionLocations} needs. */
 export interface ScanOptions {
@@ -13,6 +14,11 @@ export interface ScanOptions {
   readonly recursive: boolean
   /** The project folder: record paths are shown relative to it. */
   readonly rootDir: string
+  /**
+   * Keep what each file declared in the project's `node_modules/.cache/retort/`,
+   * checked by size and modification time, so that unchanged files are not read again.
+   */
+  readonly cache?: boolean
 }
 
 /** The revisions found, in load order, and warnings for the log (one line each). */
@@ -75,6 +81,10 @@ export function scanVersionLocations(options: ScanOptions): ScanResult {
   // reached twice through a folder reached twice (overlapping or repeated locations).
   const seenFolders = new Map<string, string>()
   const reader = new FileReader()
+  const cacheFolder = options.cache ? projectCacheFolder(rootDir) : undefined
+  const cache = cacheFolder
+    ? ScanCache.open(cacheFolder, JSON.stringify([rootDir, options.locations, options.recursive]))
+    : undefined
 
   const visit = (versionLocation: string, folder: string, real: string): void => {
     const entries = listFolder(folder)
@@ -104,8 +114,19 @@ export function scanVersionLocations(options: ScanOptions): ScanResult {
       seenFolders.set(real, versionLocation)
       for (const name of files) {
         const path = shownPrefix + name
-        const parsed = parseRevisionSource(reader.read(folder + sep + name, path), path)
-        if (parsed === undefined) continue
+        const file = folder + sep + name
+        let parsed: ParsedRevision | null | undefined
+        if (cache) {
+          const stats = statSync(file)
+          parsed = cache.get(file, stats.size, stats.mtimeMs)
+          if (parsed === undefined) {
+            parsed = parseRevisionSource(reader.read(file, path), path)
+            cache.set(file, stats.size, stats.mtimeMs, parsed)
+          }
+        } else {
+          parsed = parseRevisionSource(reader.read(file, path), path)
+        }
+        if (!parsed) continue
         records.push({
           revision: parsed.revision,
           downRevisions: parsed.downRevisions,
@@ -139,6 +160,7 @@ export function scanVersionLocations(options: ScanOptions): ScanResult {
     if (real === undefined) continue
     visit(absolute, absolute, real)
   }
+  cache?.save()
   return { records, warnings }
 }
 
