@@ -21,6 +21,33 @@ export type { Revision } from './graph/revision-map.js'
 export type { RevisionRecord } from './graph/revision.js'
 export type { PlanStep, RowChange } from './graph/step.js'
 export type { Operations } from './ops/operations.js'
+export type { BatchOperations, BatchAlterColumnOptions } from './ops/batch.js'
+export type {
+  PortableType,
+  ColumnType,
+  DefaultValue,
+  ReferentialAction,
+  ColumnReference,
+  ColumnDefinition,
+  PrimaryKeyDefinition,
+  UniqueDefinition,
+  ForeignKeyDefinition,
+  CheckDefinition,
+  TableConstraints,
+  IndexDefinition,
+  TableDescription,
+  CreateTableOptions,
+  DropTableOptions,
+  ExistingColumn,
+  AlterColumnOptions,
+  ForeignKeyOptions,
+  ConstraintType,
+  DropConstraintOptions,
+  CreateIndexOptions,
+  DropIndexOptions,
+  BatchOptions,
+  SchemaOption,
+} from './ops/definitions.js'
 export type { MigrationContext, DialectInfo, DialectName } from './ops/context.js'
 export {
   RetortError,
