@@ -3,6 +3,7 @@
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
+import process from 'node:process'
 
 const mode = process.argv.includes('--unit') ? 'unit' : process.argv.includes('--db') ? 'db' : 'all'
 const dbFolders = ['test/runtime', 'test/ops']
