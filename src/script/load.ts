@@ -91,7 +91,7 @@ const evaluated = new Map<string, MigrationModule>()
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 // Bump when the transformation below changes, so old cache entries are not reused.
-const PIPELINE = 'retort-load-1'
+const PIPELINE = 'retort-load-3'
 
 function cacheKey(path: string, source: string): string {
   const loader = /\.m?ts$/.test(path) ? 'ts' : 'js'
@@ -179,9 +179,8 @@ function saveCache(cache: TranspileCache): void {
 type Esbuild = typeof esbuildModule
 
 /**
- * For each module, code to evaluate as a function of
- * `(exports, module, __export, __toCommonJS)`, or null when the module must
- * be imported natively.
+ * For each module, code to evaluate (see `evaluate`), or null when the
+ * module must be imported natively.
  */
 async function transpileAll(files: readonly { path: string; source: string }[]): Promise<(string | null)[]> {
   const esbuild = await import('esbuild')
@@ -248,7 +247,7 @@ async function transpileBatch(esbuild: Esbuild, bodies: readonly string[]): Prom
   const chunk = new RegExp(`^var (${prefix}(\\d+));\\n(\\(\\(\\w+\\) => \\{\\n[\\s\\S]*?\\n\\}\\))\\(\\1 \\|\\| \\(\\1 = \\{\\}\\)\\);$`, 'gm')
   for (const match of code.matchAll(chunk)) {
     if (Number(match[2]) !== codes.length) return null
-    codes.push(`${match[3]}(exports);`)
+    codes.push(`${NAMESPACE_FORM}${match[3]}(${NAMESPACE_TARGET});`)
   }
   // Anything outside the namespaces, or a namespace esbuild left out, means the shapes are not what we expect.
   const rest = code.replace(chunk, '').trim()
@@ -266,8 +265,13 @@ async function transpileOne(esbuild: Esbuild, path: string, source: string): Pro
       logLevel: 'silent',
     })
     // A warning is how esbuild says the CommonJS form differs (import.meta, for one).
-    if (result.warnings.length > 0 || /\brequire\s*\(|\bimport\s*\(|\bimport\.meta\b/.test(result.code)) return null
-    return stripHelpers(result.code)
+    if (result.warnings.length > 0 || /\bimport\s*\(|\bimport\.meta\b/.test(result.code)) return null
+    const code = stripHelpers(result.code)
+    // Besides esbuild's own assignment, the module must not mention CommonJS names:
+    // ESM code sees none, and here they would exist.
+    const exportLine = /^module\.exports = __toCommonJS\((\w+)\);$/m
+    if (/\b(exports|module|require)\b/.test(code.replace(exportLine, ''))) return null
+    return `${COMMONJS_FORM}${code.replace(exportLine, `${COMMONJS_TARGET}.exports = __toCommonJS($1);`)}`
   } catch {
     // Top-level await, or a syntax error that the native import will report properly.
     return null
@@ -313,17 +317,32 @@ const helpers = {
   __toCommonJS: (exports: object): object => exports,
 }
 
+// Cached code starts with the form it is in, which decides the names it sees.
+const NAMESPACE_FORM = 'n'
+const COMMONJS_FORM = 'c'
+// The only names a module sees besides globals (never `exports`, `module`, `require`, like ESM code).
+const NAMESPACE_TARGET = '__retort_exports'
+const COMMONJS_TARGET = '__retort_module'
+
 function evaluate(code: string, path: string, shown: string): MigrationModule {
-  const module = { exports: {} as MigrationModule }
+  const body = `"use strict";${code.slice(1)}`
   try {
-    const fn = compileFunction(`"use strict";${code}`, ['exports', 'module', '__export', '__toCommonJS'], {
-      filename: path,
-    })
-    fn.call(undefined, module.exports, module, helpers.__export, helpers.__toCommonJS)
+    if (code.startsWith(NAMESPACE_FORM)) {
+      const exports = {} as MigrationModule
+      compileFunction(body, [NAMESPACE_TARGET], { filename: path }).call(undefined, exports)
+      return exports
+    }
+    const module = { exports: {} as MigrationModule }
+    compileFunction(body, [COMMONJS_TARGET, '__export', '__toCommonJS'], { filename: path }).call(
+      undefined,
+      module,
+      helpers.__export,
+      helpers.__toCommonJS,
+    )
+    return module.exports
   } catch (error) {
     throw new ScriptError(`cannot load revision file '${shown}': ${messageOf(error)}`, shown, { cause: error })
   }
-  return module.exports
 }
 
 let tsxRegistered: Promise<void> | undefined

@@ -56,11 +56,23 @@ describe('loadMigrations', () => {
     assert.equal(b.default, 1)
   })
 
-  it('evaluates modules as ESM would: strict mode, no top-level this', async () => {
-    const path = write('aaaa_x.ts', HEADER + `export const self = this\nexport function leak() { (globalThis as any).x; undeclared = 1 }\ndeclare let undeclared: number\n`)
+  it('evaluates modules as ESM would: strict mode, no top-level this, no exports or module', async () => {
+    const path = write(
+      'aaaa_x.ts',
+      HEADER +
+        `export const self = this\n` +
+        `export const commonjs: string = typeof exports + ' ' + typeof module\n` +
+        `export function leak() { undeclared = 1 }\ndeclare let undeclared: number\n`,
+    )
     const mod = (await loadMigration(path)) as any
     assert.equal(mod.self, undefined)
+    assert.equal(mod.commonjs, 'undefined undefined')
     assert.throws(() => mod.leak(), ReferenceError)
+    // Without `this`, the module takes the batched path: the same holds there.
+    const batched = write('bbbb_x.ts', HEADER + `export const commonjs: string = typeof exports + ' ' + typeof module + ' ' + typeof require\n`)
+    const other = write('cccc_x.ts', HEADER + `export const other = 1\n`)
+    const [b] = (await loadMigrations([batched, other])) as any[]
+    assert.equal(b.commonjs, 'undefined undefined undefined')
   })
 
   it('imports natively what needs ESM: package imports (same instance), import.meta, top-level await, export default', async () => {
