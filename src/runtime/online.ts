@@ -68,7 +68,7 @@ async function withLock<T>(
     throw error
   }
   try {
-    await driver.releaseLock(connection, target, true)
+    await driver.releaseLock(connection, target, !brokenSessions.has(connection))
   } catch (error) {
     throw new DatabaseError(`could not release the migration lock on ${options.url.masked}: ${reasonOf(error, options.url)}`, {
       cause: error,
