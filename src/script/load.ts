@@ -210,7 +210,8 @@ async function transpileAll(files: readonly { path: string; source: string }[]):
 const BATCH_SIZE = 256
 
 // `import type ... from '...'` (possibly over several lines): erased by TypeScript anyway.
-const TYPE_IMPORT = /^[ \t]*import\s+type\s[^;'"]*?\bfrom\s*(['"])[^'"\n]*\1[ \t]*;?/gm
+// (`import type from '...'` imports a default export named `type`: not matched.)
+const TYPE_IMPORT = /^[ \t]*import\s+type\s+(?!from\b)[^;'"]*?\bfrom\s*(['"])[^'"\n]*\1[ \t]*;?/gm
 
 function withoutTypeImports(source: string): string {
   return source.replace(TYPE_IMPORT, (text) => text.replace(/[^\n]/g, ''))
