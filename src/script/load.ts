@@ -91,7 +91,7 @@ const evaluated = new Map<string, MigrationModule>()
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 // Bump when the transformation below changes, so old cache entries are not reused.
-const PIPELINE = 'retort-load-3'
+const PIPELINE = 'retort-load-4'
 
 function cacheKey(path: string, source: string): string {
   const loader = /\.m?ts$/.test(path) ? 'ts' : 'js'
