@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -104,6 +104,8 @@ interface TranspileCache {
   readonly file: string
   readonly entries: Map<string, string | null>
   dirty: boolean
+  /** False for a shared temp folder that others could have written: nothing is read from or written to it. */
+  readonly trusted: boolean
 }
 
 const MAX_CACHE_ENTRIES = 50_000
@@ -117,8 +119,28 @@ function cacheOf(path: string): TranspileCache {
   let dir = cacheDirByFolder.get(folder)
   if (dir === undefined) cacheDirByFolder.set(folder, (dir = cacheDirFor(folder)))
   let cache = cachesByDir.get(dir)
-  if (!cache) cachesByDir.set(dir, (cache = openCache(dir)))
+  if (!cache) cachesByDir.set(dir, (cache = openCache(dir, dir !== tempCacheDir() || isPrivateFolder(dir))))
   return cache
+}
+
+/** Where revision files outside any project are cached: a folder of the user's own under the temp folder. */
+function tempCacheDir(): string {
+  return join(tmpdir(), `retort-cache-${process.getuid?.() ?? 'user'}`)
+}
+
+/**
+ * Whether a temp folder is ours alone. Cached code is run, so a folder that
+ * another user could have created or written to is not used.
+ */
+function isPrivateFolder(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    const stat = lstatSync(dir)
+    const ownUid = process.getuid?.()
+    return stat.isDirectory() && (ownUid === undefined || stat.uid === ownUid) && (stat.mode & 0o022) === 0
+  } catch {
+    return false
+  }
 }
 
 function saveDirtyCaches(): void {
@@ -143,23 +165,24 @@ function cacheDirFor(dir: string): string {
     if (existsSync(join(d, 'node_modules'))) return join(d, 'node_modules', '.cache', 'retort')
     if (dirname(d) === d) break
   }
-  return join(tmpdir(), `retort-cache-${process.getuid?.() ?? 'user'}`)
+  return tempCacheDir()
 }
 
-function openCache(dir: string): TranspileCache {
+function openCache(dir: string, trusted: boolean): TranspileCache {
   const file = join(dir, 'transpiled-v1.json')
   let entries = new Map<string, string | null>()
   try {
-    entries = new Map(Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string | null>))
+    if (trusted) entries = new Map(Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string | null>))
   } catch {
     // No cache yet, or an unreadable one: start afresh.
   }
-  return { file, entries, dirty: false }
+  return { file, entries, dirty: false, trusted }
 }
 
 function saveCache(cache: TranspileCache): void {
+  if (!cache.trusted) return
   // Keep what other processes wrote since we read the file (ours win on equal keys).
-  const merged = new Map([...openCache(dirname(cache.file)).entries, ...cache.entries])
+  const merged = new Map([...openCache(dirname(cache.file), true).entries, ...cache.entries])
   let entries = [...merged]
   // Entries are in insertion order, the ones read from the file first: drop the oldest.
   if (entries.length > MAX_CACHE_ENTRIES) entries = entries.slice(entries.length - MAX_CACHE_ENTRIES)

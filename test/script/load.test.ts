@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -134,6 +134,30 @@ describe('loadMigrations', () => {
     assert.ok(existsSync(cacheFile))
     assert.ok(readFileSync(cacheFile, 'utf8').includes('cached-marker'))
     assert.equal(((await loadMigration(path)) as any).marker, 'cached-marker')
+  })
+
+  it('neither reads nor writes a temp cache folder that other users can write to', async () => {
+    const temp = mkdtempSync(join(tmpdir(), 'retort-tmp-'))
+    const saved = process.env.TMPDIR
+    try {
+      process.env.TMPDIR = temp
+      const shared = join(temp, `retort-cache-${process.getuid!()}`)
+      mkdirSync(shared)
+      chmodSync(shared, 0o777)
+      // Files outside any project (no node_modules above them) are cached in the temp folder.
+      const loose = mkdtempSync(join(temp, 'loose-'))
+      const a = join(loose, 'a_x.ts')
+      const b = join(loose, 'b_x.ts')
+      writeFileSync(a, HEADER + `export const a: number = 1\n`)
+      writeFileSync(b, HEADER + `export const b: number = 2\n`)
+      const [ma, mb] = (await loadMigrations([a, b])) as any[]
+      assert.deepEqual([ma.a, mb.b], [1, 2])
+      assert.ok(!existsSync(join(shared, 'transpiled-v1.json')))
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR
+      else process.env.TMPDIR = saved
+      rmSync(temp, { recursive: true, force: true })
+    }
   })
 
   it('gives the same module when a file is loaded twice, like an import', async () => {
