@@ -110,3 +110,33 @@ export function testDatabases(): readonly TestDatabase[] {
   }
   return all
 }
+
+/** Run one query on a test database through its own driver and return the rows. */
+export async function queryRows(dialect: TestDialect, url: string, text: string): Promise<Record<string, unknown>[]> {
+  if (dialect === 'sqlite') {
+    const { default: Sqlite } = await import('better-sqlite3')
+    const db = new Sqlite(url.replace(/^sqlite:/, ''))
+    try {
+      const stmt = db.prepare(text)
+      return stmt.reader ? (stmt.all() as Record<string, unknown>[]) : (stmt.run(), [])
+    } finally {
+      db.close()
+    }
+  }
+  if (dialect === 'postgres') {
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    try {
+      return (await client.query(text)).rows as Record<string, unknown>[]
+    } finally {
+      await client.end()
+    }
+  }
+  const conn = await mysql.createConnection(url)
+  try {
+    const [rows] = await conn.query(text)
+    return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : []
+  } finally {
+    await conn.end()
+  }
+}

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
 import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteIntrospector, SqliteQueryCompiler } from 'kysely'
+import { RetortError } from '../../errors.js'
 import type { RuntimeDriver } from './driver.js'
 import { LOCK_WAIT_SECONDS } from './driver.js'
 import { offlineKysely } from './capture.js'
@@ -22,6 +23,9 @@ class InlineCompiler extends SqliteQueryCompiler {
     this.append(literal(value))
   }
 }
+
+/** Connections whose foreign-key enforcement the lock switched off, to switch back on. */
+const enforcing = new WeakSet<object>()
 
 const STATEMENT_CACHE_SIZE = 64
 
@@ -89,11 +93,39 @@ export const sqliteDriver: RuntimeDriver = {
 
   // The lock is a write transaction held for the whole session: other
   // writers wait on the busy timeout until it commits.
+  // SQLite ignores `PRAGMA foreign_keys` inside a transaction, and a batch
+  // rebuild (drop and recreate a table) must not cascade into the tables
+  // pointing at it. So, as SQLite's documented ALTER procedure does,
+  // enforcement is switched off for the locked run and the whole database is
+  // checked with `PRAGMA foreign_key_check` before COMMIT.
   async acquireLock(db) {
+    const { rows } = await db.executeQuery<{ foreign_keys: number }>(CompiledQuery.raw('PRAGMA foreign_keys'))
+    if (rows[0]?.foreign_keys) {
+      enforcing.add(db)
+      await db.executeQuery(CompiledQuery.raw('PRAGMA foreign_keys = OFF'))
+    }
     await db.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'))
   },
 
   async releaseLock(db, _target, commit) {
-    await db.executeQuery(CompiledQuery.raw(commit ? 'COMMIT' : 'ROLLBACK'))
+    try {
+      if (commit && enforcing.has(db)) {
+        const { rows } = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw('PRAGMA foreign_key_check'))
+        if (rows.length > 0) {
+          await db.executeQuery(CompiledQuery.raw('ROLLBACK'))
+          const shown = rows
+            .slice(0, 5)
+            .map((r) => `${String(r.table)} row ${String(r.rowid)} -> ${String(r.parent)}`)
+            .join('; ')
+          throw new RetortError(
+            `foreign key check failed after the migrations (${rows.length} violation(s): ${shown}); ` +
+              'everything was rolled back',
+          )
+        }
+      }
+      await db.executeQuery(CompiledQuery.raw(commit ? 'COMMIT' : 'ROLLBACK'))
+    } finally {
+      if (enforcing.delete(db)) await db.executeQuery(CompiledQuery.raw('PRAGMA foreign_keys = ON'))
+    }
   },
 }
