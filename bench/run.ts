@@ -7,7 +7,7 @@
  *
  * Flags: --sizes 1000,10000   which histories (default 1000,10000,50000)
  *        --runs 5             timed runs per graph command
- *        --upgrade-runs 3     timed runs of `upgrade heads` (1k and 10k only)
+ *        --upgrade-runs 3     timed runs of `upgrade heads` (1k and 10k only), after one untimed run
  *        --profile DIR        also write a --cpu-prof profile of each command's last run into DIR
  */
 import { spawnSync } from 'node:child_process'
@@ -114,6 +114,8 @@ interface Measurement {
   readonly medianSeconds: number | undefined
   readonly minSeconds: number | undefined
   readonly maxMegabytes: number | undefined
+  /** Wall time of the untimed warm-up run, if there was one. */
+  readonly warmupSeconds?: number
   /** Set when a run exited non-zero: the measurement has no figures. */
   readonly failure?: string
   /** Output that does not look right (the command succeeded, but printed something unexpected). */
@@ -144,6 +146,7 @@ function measure(project: BenchProject, spec: CommandSpec, profileDir: string | 
   const times: number[] = []
   const rss: number[] = []
   const warnings = new Set<string>()
+  let warmupSeconds: number | undefined
   const total = spec.runs + (spec.warmup ? 1 : 0)
   for (let i = 0; i < total; i++) {
     const isLast = i === total - 1
@@ -164,7 +167,10 @@ function measure(project: BenchProject, spec: CommandSpec, profileDir: string | 
       return { label: spec.label, isGraphCommand: spec.isGraphCommand, runs: i, medianSeconds: undefined, minSeconds: undefined, maxMegabytes: undefined, failure, warnings: [] }
     }
     for (const w of spec.check?.(run) ?? []) warnings.add(w)
-    if (spec.warmup && i === 0) continue
+    if (spec.warmup && i === 0) {
+      warmupSeconds = run.seconds
+      continue
+    }
     if (!isLast || !prof.length) {
       times.push(run.seconds)
       if (run.megabytes !== undefined) rss.push(run.megabytes)
@@ -180,6 +186,7 @@ function measure(project: BenchProject, spec: CommandSpec, profileDir: string | 
     medianSeconds: median(times),
     minSeconds: Math.min(...times),
     maxMegabytes: rss.length ? Math.max(...rss) : undefined,
+    ...(warmupSeconds === undefined ? {} : { warmupSeconds }),
     warnings: [...warnings],
   }
 }
@@ -276,7 +283,8 @@ function commandsFor(project: BenchProject, options: Options): CommandSpec[] {
       args: ['upgrade', 'heads'],
       isGraphCommand: false,
       runs: options.upgradeRuns,
-      warmup: false,
+      // The first run compiles every revision into the loader's cache; later runs show the usual cost.
+      warmup: true,
       before: () => removeDatabase(project),
       check: (r) => {
         const n = (r.stderr.match(/Running upgrade/g) ?? []).length
@@ -412,6 +420,11 @@ function main(): number {
       for (const w of m.warnings) console.log(`!! ${m.label}: ${w}`)
     }
     printTable(size, results)
+    for (const m of results) {
+      if (!m.isGraphCommand && m.warmupSeconds !== undefined) {
+        console.log(`(${m.label}: first, untimed run ${fmtSeconds(m.warmupSeconds)} s, with a cold transpile cache when the files are new)`)
+      }
+    }
     all.set(size, results)
   }
   printGrowth(all, 10_000, 50_000)
