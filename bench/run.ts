@@ -343,22 +343,34 @@ function printTable(size: number, results: readonly Measurement[]): void {
 }
 
 /** Growth from `from` to `to` revisions per command: ratio of medians (linear would be to/from). */
-function printGrowth(all: ReadonlyMap<number, readonly Measurement[]>, from: number, to: number): void {
+function printGrowth(
+  all: ReadonlyMap<number, readonly Measurement[]>,
+  from: number,
+  to: number,
+  startup: number | undefined,
+): void {
   const a = all.get(from)
   const b = all.get(to)
   if (!a || !b) return
   const linear = to / from
   console.log(`\n== growth ${from} -> ${to} revisions (ratio of medians; linear would be ${linear}x) ==`)
   const w = Math.max(7, ...b.map((m) => generic(m.label).length)) + 2
-  console.log(`${pad('command', w)}${padLeft('time x', 9)}${padLeft('RSS x', 8)}  flag`)
+  // The fixed start-up cost hides growth, so also show the ratio of what is left once it is taken off.
+  console.log(`${pad('command', w)}${padLeft('time x', 9)}${padLeft('beyond startup x', 18)}${padLeft('RSS x', 8)}  flag`)
   for (const mb of b) {
     const ma = a.find((m) => generic(m.label) === generic(mb.label))
     if (!ma) continue
     const t = ma.medianSeconds && mb.medianSeconds ? mb.medianSeconds / ma.medianSeconds : undefined
     const r = ma.maxMegabytes && mb.maxMegabytes ? mb.maxMegabytes / ma.maxMegabytes : undefined
-    const flag = t === undefined ? 'n/a' : t > linear ? 'WORSE THAN LINEAR' : 'ok'
+    const beyond =
+      ma.medianSeconds && mb.medianSeconds && startup !== undefined && ma.medianSeconds > startup
+        ? (mb.medianSeconds - startup) / (ma.medianSeconds - startup)
+        : undefined
+    const worst = beyond ?? t
+    const flag = worst === undefined ? 'n/a' : worst > linear * 1.1 ? 'WORSE THAN LINEAR' : 'ok'
+    const ratio = (x: number | undefined): string => (x === undefined ? '-' : x.toFixed(2))
     console.log(
-      `${pad(generic(mb.label), w)}${padLeft(t === undefined ? '-' : t.toFixed(2), 9)}${padLeft(r === undefined ? '-' : r.toFixed(2), 8)}  ${flag}`,
+      `${pad(generic(mb.label), w)}${padLeft(ratio(t), 9)}${padLeft(ratio(beyond), 18)}${padLeft(ratio(r), 8)}  ${flag}`,
     )
   }
 }
@@ -382,9 +394,11 @@ function main(): number {
   // Fixed costs every command pays: a bare node start and the CLI's own start.
   const bare = median(Array.from({ length: 5 }, () => runNode(['-e', ''], REPO).seconds))
   const version = Array.from({ length: 5 }, () => runNode([BIN, '--version'], REPO))
-  const versionNote = version.some((r) => r.code !== 0)
-    ? `retort --version FAILED: ${version.find((r) => r.code !== 0)!.stderr.trim()}`
-    : `retort --version ${fmtSeconds(median(version.map((r) => r.seconds)))} s`
+  const versionOk = version.every((r) => r.code === 0)
+  const startup = versionOk ? median(version.map((r) => r.seconds)) : undefined
+  const versionNote = versionOk
+    ? `retort --version ${fmtSeconds(startup)} s`
+    : `retort --version FAILED: ${version.find((r) => r.code !== 0)!.stderr.trim()}`
   console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work skews figures)`)
   console.log(`startup: node -e '' ${fmtSeconds(bare)} s, ${versionNote}`)
 
@@ -427,7 +441,7 @@ function main(): number {
     }
     all.set(size, results)
   }
-  printGrowth(all, 10_000, 50_000)
+  printGrowth(all, 10_000, 50_000, startup)
   if (options.profileDir) console.log(`\nCPU profiles in ${options.profileDir} (summarize: node --import tsx bench/profile.ts FILE)`)
   rmSync(scratch, { recursive: true, force: true })
   if (failed) console.log('\n!!!!! Some commands FAILED: see above. Their figures are missing from the tables.')
