@@ -210,6 +210,56 @@ export class RevisionMap {
     return false
   }
 
+  private intervals: readonly { low: Int32Array; post: Int32Array }[] | undefined
+
+  /**
+   * Reachability intervals over effective parents (GRAIL-style), from two
+   * depth-first orders: when c is an ancestor of t, each [low(c), post(c)]
+   * lies inside t's. A quick "no" for ancestor tests; "yes" needs a search.
+   */
+  reachIntervals(): readonly { readonly low: Int32Array; readonly post: Int32Array }[] {
+    return (this.intervals ??= [this.intervalsFrom(false), this.intervalsFrom(true)])
+  }
+
+  private intervalsFrom(reversed: boolean): { low: Int32Array; post: Int32Array } {
+    const n = this.size
+    const post = new Int32Array(n).fill(-1)
+    const low = new Int32Array(n)
+    let counter = 0
+    const stack: number[] = []
+    const edge: number[] = []
+    for (let r = 0; r < n; r++) {
+      const root = reversed ? n - 1 - r : r
+      if (post[root] !== -1) continue
+      stack.push(root)
+      edge.push(0)
+      post[root] = -2 // on the stack
+      while (stack.length) {
+        const top = stack.length - 1
+        const x = stack[top]!
+        const ps = this.effParents[x]!
+        const k = edge[top]!
+        if (k < ps.length) {
+          edge[top] = k + 1
+          const p = ps[reversed ? ps.length - 1 - k : k]!
+          if (post[p] === -1) {
+            post[p] = -2
+            stack.push(p)
+            edge.push(0)
+          }
+          continue
+        }
+        stack.pop()
+        edge.pop()
+        let l = counter
+        for (const p of ps) if (low[p]! < l) l = low[p]!
+        low[x] = l
+        post[x] = counter++
+      }
+    }
+    return { low, post }
+  }
+
   /** `from` and all their ancestors, as a membership array (1 = member). */
   ancestorSet(from: Iterable<number>, withDeps: boolean): Uint8Array {
     const set = new Uint8Array(this.size)

@@ -5,6 +5,7 @@ import { RetortError } from '../../src/errors.js'
 import { resolveLookup, resolveSymbolic } from '../../src/graph/identifiers.js'
 import { currentHeads, historyRange, planDowngrade, planStamp, planUpgrade } from '../../src/graph/plans.js'
 import { RevisionMap } from '../../src/graph/revision-map.js'
+import { orderWalk } from '../../src/graph/walk.js'
 import type { RevisionRecord } from '../../src/graph/revision.js'
 
 /**
@@ -51,7 +52,59 @@ const graphArb = fc
 
 const ids = (map: RevisionMap, xs: readonly number[]): string[] => xs.map((x) => map.revisions[x]!.id)
 
+/** behavior.md c.1 exactly as written: ancestor sets per open path, recomputed at every step. */
+function referenceWalk(map: RevisionMap, set: Uint8Array, starts: number[]): number[] {
+  const need = (x: number): Set<number> => {
+    const anc = map.ancestorSet([x], true)
+    return new Set([...anc.keys()].filter((k) => anc[k]))
+  }
+  const open = [...new Set(starts)].filter((s) => set[s]).sort((a, b) => a - b)
+  const needs = open.map(need)
+  const out: number[] = []
+  let i = 0
+  while (open.length) {
+    const c = open[i]!
+    const j = open.findIndex((_, k) => k !== i && needs[k]!.has(c))
+    if (j >= 0) {
+      i = j
+      continue
+    }
+    if (set[c] && !out.includes(c)) out.push(c)
+    const next = map.effParents[c]!.filter((p) => set[p] && !out.includes(p) && !open.includes(p))
+    if (next.length === 0) {
+      open.splice(i, 1)
+      needs.splice(i, 1)
+      i = Math.max(i - 1, 0)
+    } else {
+      open[i] = next[0]!
+      needs[i] = need(next[0]!)
+      for (const p of next.slice(1)) {
+        open.push(p)
+        needs.push(need(p))
+      }
+    }
+  }
+  return out
+}
+
 describe('graph properties over random histories', () => {
+  it('the ordering walk gives the order of behavior.md c.1 taken literally, for every set a command walks', () => {
+    fc.assert(
+      fc.property(graphArb, fc.nat(), (records, pick) => {
+        const map = RevisionMap.build(records)
+        const all = new Uint8Array(map.size).fill(1)
+        const heads = map.realHeads.map((h) => h.index)
+        assert.deepEqual(orderWalk(map, all, heads), referenceWalk(map, all, heads))
+        // A partial set, as a downgrade walks: the descendants of one revision among the applied ones.
+        const root = pick % map.size
+        const part = map.descendantSet([root], true)
+        assert.deepEqual(orderWalk(map, part, heads), referenceWalk(map, part, heads))
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+
   it('heads are exactly the revisions no other revision names as a down revision', () => {
     fc.assert(
       fc.property(graphArb, (records) => {
