@@ -16,11 +16,12 @@ function needs(
   map: RevisionMap,
   t: number,
   c: number,
-  open: Uint8Array,
+  live: Uint8Array,
+  from: Int32Array,
   seen: Int32Array,
   epoch: number,
-): boolean {
-  if (c === t) return true
+): Set<number> | undefined {
+  if (c === t) return new Set([c])
   const gen = map.generation
   const [a, b] = map.reachIntervals() as [Interval, Interval]
   const under = (x: number): boolean =>
@@ -29,19 +30,26 @@ function needs(
     a.post[x]! <= a.post[t]! &&
     b.low[t]! <= b.low[x]! &&
     b.post[x]! <= b.post[t]!
-  if (!under(c)) return false
+  if (!under(c)) return undefined
   const stack = [c]
   seen[c] = epoch
   while (stack.length) {
     const x = stack.pop()!
     for (const child of map.effChildren[x]!) {
-      if (child === t) return true
-      if (seen[child] === epoch || !open[child] || !under(child)) continue
+      if (child === t) {
+        // The chain of revisions from c up to t: any of them as a tip still needs c.
+        const chain = new Set([t])
+        for (let y = x; y !== c; y = from[y]!) chain.add(y)
+        chain.add(c)
+        return chain
+      }
+      if (seen[child] === epoch || !live[child] || !under(child)) continue
       seen[child] = epoch
+      from[child] = x
       stack.push(child)
     }
   }
-  return false
+  return undefined
 }
 
 /**
@@ -83,7 +91,12 @@ export function orderWalk(map: RevisionMap, set: Uint8Array, starts: Iterable<nu
   // Members still to be emitted: the only revisions a path from a tip down to c can cross.
   const live = reach.slice()
   const isOpen = new Uint8Array(n)
+  // Paths keep an id while their tip moves down; claims remember who needs what.
   const open = [...first]
+  const pathIds = open.map((_, k) => k)
+  let nextPathId = open.length
+  const claims = new Map<number, { path: number; chain: Set<number> }>()
+  const from = new Int32Array(n)
   const seen = new Int32Array(n)
   let epoch = 0
   for (const s of first) isOpen[s] = 1
@@ -93,8 +106,23 @@ export function orderWalk(map: RevisionMap, set: Uint8Array, starts: Iterable<nu
   while (open.length) {
     const c = open[i]!
     if (pending[c]! > 0) {
-      const j = open.findIndex((tip, k) => k !== i && needs(map, tip, c, live, seen, ++epoch))
+      // The first path that needs c stays first while it still needs c: paths before it
+      // only move down (needing less) and new paths are added after it. It still needs c
+      // while its tip is on the chain found from c up to it.
+      const known = claims.get(c)
+      if (known) {
+        const k = pathIds.indexOf(known.path)
+        if (k >= 0 && known.chain.has(open[k]!)) {
+          i = k
+          continue
+        }
+      }
+      let chain: Set<number> | undefined
+      const j = open.findIndex(
+        (tip, k) => k !== i && (chain = needs(map, tip, c, live, from, seen, ++epoch)) !== undefined,
+      )
       if (j < 0) throw new RevisionError(`internal error: no open path needs ${map.revisions[c]!.id}`)
+      claims.set(c, { path: pathIds[j]!, chain: chain! })
       i = j
       continue
     }
@@ -106,10 +134,14 @@ export function orderWalk(map: RevisionMap, set: Uint8Array, starts: Iterable<nu
     isOpen[c] = 0
     if (next.length === 0) {
       open.splice(i, 1)
+      pathIds.splice(i, 1)
       i = Math.max(i - 1, 0)
     } else {
       open[i] = next[0]!
-      for (let k = 1; k < next.length; k++) open.push(next[k]!)
+      for (let k = 1; k < next.length; k++) {
+        open.push(next[k]!)
+        pathIds.push(nextPathId++)
+      }
       for (const p of next) isOpen[p] = 1
     }
   }
