@@ -53,10 +53,35 @@ export function makeRng(seed: number): () => number {
   }
 }
 
-const VERBS = ['add', 'drop', 'rename', 'index', 'backfill', 'widen', 'split', 'alter', 'create', 'constrain']
+const VERBS = [
+  'add',
+  'drop',
+  'rename',
+  'index',
+  'backfill',
+  'widen',
+  'split',
+  'alter',
+  'create',
+  'constrain',
+]
 const NOUNS = [
-  'accounts', 'invoices', 'payments', 'orders', 'customers', 'sessions', 'events', 'products',
-  'coupons', 'shipments', 'tokens', 'webhooks', 'refunds', 'ledgers', 'profiles', 'queries',
+  'accounts',
+  'invoices',
+  'payments',
+  'orders',
+  'customers',
+  'sessions',
+  'events',
+  'products',
+  'coupons',
+  'shipments',
+  'tokens',
+  'webhooks',
+  'refunds',
+  'ledgers',
+  'profiles',
+  'queries',
 ]
 
 /**
@@ -133,7 +158,13 @@ export function generateHistory(n: number, seed = BENCH_SEED): GeneratedHistory 
     return revision
   }
 
-  const makeLine = (name: string, location: string, forkEvery: number, weight: number, label?: string): Line => ({
+  const makeLine = (
+    name: string,
+    location: string,
+    forkEvery: number,
+    weight: number,
+    label?: string,
+  ): Line => ({
     name,
     location,
     ...(label === undefined ? {} : { label }),
@@ -183,7 +214,10 @@ export function generateHistory(n: number, seed = BENCH_SEED): GeneratedHistory 
     if (line.fork) {
       const f = line.fork
       if (f.remaining > 0 && rng() < 0.5) {
-        f.tip = add(line, { downRevision: f.tip, message: message(line, `feature ${pick(VERBS)} ${pick(NOUNS)}`) })
+        f.tip = add(line, {
+          downRevision: f.tip,
+          message: message(line, `feature ${pick(VERBS)} ${pick(NOUNS)}`),
+        })
         f.remaining--
         return
       }
@@ -195,7 +229,10 @@ export function generateHistory(n: number, seed = BENCH_SEED): GeneratedHistory 
       return
     }
     if (line.sinceFork >= line.nextFork) {
-      const tip = add(line, { downRevision: line.tip, message: message(line, `start feature ${pick(NOUNS)}`) })
+      const tip = add(line, {
+        downRevision: line.tip,
+        message: message(line, `start feature ${pick(NOUNS)}`),
+      })
       line.fork = { tip, remaining: int(2, 6), mainGrew: false }
       return
     }
@@ -204,7 +241,10 @@ export function generateHistory(n: number, seed = BENCH_SEED): GeneratedHistory 
 
   const mergeFork = (line: Line): void => {
     const f = line.fork!
-    const id = add(line, { downRevision: [line.tip!, f.tip], message: message(line, 'merge feature') })
+    const id = add(line, {
+      downRevision: [line.tip!, f.tip],
+      message: message(line, 'merge feature'),
+    })
     mergePoints++
     line.tip = id
     line.length++
@@ -239,9 +279,15 @@ export function generateHistory(n: number, seed = BENCH_SEED): GeneratedHistory 
 
     // A secondary-tree revision that depends on an older main-line revision (never the tip: it stays a real head).
     const secondary = [analytics, ops].filter((l) => l.tip !== null && !l.fork)
-    if (pendingMainDep && main.history.length >= 2 && secondary.length > 0 && left > closingCost() + 1) {
+    if (
+      pendingMainDep &&
+      main.history.length >= 2 &&
+      secondary.length > 0 &&
+      left > closingCost() + 1
+    ) {
       const line = pick(secondary)
-      const target = main.history[int(Math.max(0, main.history.length - 50), main.history.length - 2)]!
+      const target =
+        main.history[int(Math.max(0, main.history.length - 50), main.history.length - 2)]!
       growLine(line, { dependsOn: target })
       pendingMainDep = false
       continue
@@ -275,7 +321,12 @@ export function generateHistory(n: number, seed = BENCH_SEED): GeneratedHistory 
   // Count branch points and heads from the edges themselves.
   const children = new Map<string, number>()
   for (const r of out) {
-    const down = r.downRevision === null ? [] : typeof r.downRevision === 'string' ? [r.downRevision] : r.downRevision
+    const down =
+      r.downRevision === null
+        ? []
+        : typeof r.downRevision === 'string'
+          ? [r.downRevision]
+          : r.downRevision
     for (const d of down) children.set(d, (children.get(d) ?? 0) + 1)
   }
   for (const c of children.values()) if (c > 1) branchPoints++
@@ -294,7 +345,9 @@ export function generateHistory(n: number, seed = BENCH_SEED): GeneratedHistory 
       labels: labelled.filter((l) => l.tip !== null).length,
       dependents,
       mainLine: main.history.length,
-      perLocation: BENCH_LOCATIONS.map((loc) => out.filter((r) => r.versionLocation === loc).length),
+      perLocation: BENCH_LOCATIONS.map(
+        (loc) => out.filter((r) => r.versionLocation === loc).length,
+      ),
     },
   }
 }
@@ -319,7 +372,15 @@ const STAMP_FILE = 'bench-stamp.json'
 
 const sourceHash = (): string =>
   createHash('sha256')
-    .update(revisionSource({ revision: 'aaaaaaaaaaaa', downRevision: ['b', 'c'], dependsOn: 'd', branchLabels: 'e', message: 'm' }))
+    .update(
+      revisionSource({
+        revision: 'aaaaaaaaaaaa',
+        downRevision: ['b', 'c'],
+        dependsOn: 'd',
+        branchLabels: 'e',
+        message: 'm',
+      }),
+    )
     .digest('hex')
     .slice(0, 16)
 
@@ -332,7 +393,8 @@ export interface BenchProject {
   readonly generated: boolean
 }
 
-const slugOf = (message: string): string => (message.match(/\w+/g) ?? []).join('_').toLowerCase().slice(0, 40)
+const slugOf = (message: string): string =>
+  (message.match(/\w+/g) ?? []).join('_').toLowerCase().slice(0, 40)
 
 /**
  * The bench project for `n` revisions under `.bench/<n>/`: reused when its
@@ -342,7 +404,12 @@ const slugOf = (message: string): string => (message.match(/\w+/g) ?? []).join('
 export function ensureBenchProject(n: number, root = benchRoot()): BenchProject {
   const dir = join(root, String(n))
   const stampPath = join(dir, STAMP_FILE)
-  const wanted = { generatorVersion: GENERATOR_VERSION, seed: BENCH_SEED, size: n, sourceHash: sourceHash() }
+  const wanted = {
+    generatorVersion: GENERATOR_VERSION,
+    seed: BENCH_SEED,
+    size: n,
+    sourceHash: sourceHash(),
+  }
   if (existsSync(stampPath)) {
     try {
       const stamp = JSON.parse(readFileSync(stampPath, 'utf8')) as Stamp
@@ -352,7 +419,13 @@ export function ensureBenchProject(n: number, root = benchRoot()): BenchProject 
         stamp.size === wanted.size &&
         stamp.sourceHash === wanted.sourceHash
       ) {
-        return { root: dir, size: n, shape: stamp.shape, mainLine: stamp.mainLine, generated: false }
+        return {
+          root: dir,
+          size: n,
+          shape: stamp.shape,
+          mainLine: stamp.mainLine,
+          generated: false,
+        }
       }
     } catch {
       // An unreadable stamp means regenerate.
@@ -366,11 +439,21 @@ export function ensureBenchProject(n: number, root = benchRoot()): BenchProject 
   mkdirSync(join(tmp, 'migrations'), { recursive: true })
   writeFileSync(
     join(tmp, 'retort.config.json'),
-    JSON.stringify({ url: 'sqlite:bench.db', scriptLocation: 'migrations', versionLocations: [...BENCH_LOCATIONS] }, null, 2) +
-      '\n',
+    JSON.stringify(
+      {
+        url: 'sqlite:bench.db',
+        scriptLocation: 'migrations',
+        versionLocations: [...BENCH_LOCATIONS],
+      },
+      null,
+      2,
+    ) + '\n',
   )
   for (const r of history.revisions) {
-    writeFileSync(join(tmp, r.versionLocation!, `${r.revision}_${slugOf(r.message)}.ts`), revisionSource(r))
+    writeFileSync(
+      join(tmp, r.versionLocation!, `${r.revision}_${slugOf(r.message)}.ts`),
+      revisionSource(r),
+    )
   }
   const stamp: Stamp = { ...wanted, shape: history.shape, mainLine: history.mainLine }
   writeFileSync(join(tmp, STAMP_FILE), JSON.stringify(stamp) + '\n')

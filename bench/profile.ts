@@ -8,7 +8,11 @@ import { relative } from 'node:path'
 
 interface ProfileNode {
   readonly id: number
-  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number }
+  readonly callFrame: {
+    readonly functionName: string
+    readonly url: string
+    readonly lineNumber: number
+  }
   readonly children?: readonly number[]
 }
 
@@ -29,16 +33,22 @@ export interface FunctionCost {
 const SPECIAL = new Set(['(root)', '(program)', '(idle)', '(garbage collector)'])
 
 /** Self and total time per function (recursive calls counted once), highest self time first. */
-export function summarizeProfile(profile: CpuProfile, cwd = process.cwd()): { costs: FunctionCost[]; wallMs: number } {
+export function summarizeProfile(
+  profile: CpuProfile,
+  cwd = process.cwd(),
+): { costs: FunctionCost[]; wallMs: number } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
   const parent = new Map<number, number>()
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
   const selfUs = new Map<number, number>()
-  profile.samples.forEach((id, k) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[k] ?? 0)))
+  profile.samples.forEach((id, k) =>
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[k] ?? 0)),
+  )
 
   const nameOf = (n: ProfileNode): string => {
     const f = n.callFrame
-    if (SPECIAL.has(f.functionName) || (!f.url && !f.functionName)) return f.functionName || '(anonymous)'
+    if (SPECIAL.has(f.functionName) || (!f.url && !f.functionName))
+      return f.functionName || '(anonymous)'
     const url = f.url.startsWith('file://') ? relative(cwd, new URL(f.url).pathname) : f.url
     return `${f.functionName || '(anonymous)'} ${url}:${f.lineNumber + 1}`
   }
@@ -78,12 +88,16 @@ function main(): void {
   console.log(`${file}: ${wallMs.toFixed(0)} ms profiled`)
   console.log('top self time:')
   for (const c of costs.slice(0, top)) {
-    console.log(`  ${c.selfMs.toFixed(1).padStart(8)} ms self ${c.totalMs.toFixed(1).padStart(8)} ms total  ${c.name}`)
+    console.log(
+      `  ${c.selfMs.toFixed(1).padStart(8)} ms self ${c.totalMs.toFixed(1).padStart(8)} ms total  ${c.name}`,
+    )
   }
   console.log('top total time (excluding the program root):')
   const named = costs.filter((c) => !SPECIAL.has(c.name) && !c.name.startsWith('(anonymous) node:'))
   for (const c of [...named].sort((a, b) => b.totalMs - a.totalMs).slice(0, top)) {
-    console.log(`  ${c.totalMs.toFixed(1).padStart(8)} ms total ${c.selfMs.toFixed(1).padStart(8)} ms self  ${c.name}`)
+    console.log(
+      `  ${c.totalMs.toFixed(1).padStart(8)} ms total ${c.selfMs.toFixed(1).padStart(8)} ms self  ${c.name}`,
+    )
   }
 }
 

@@ -40,7 +40,12 @@ interface Options {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { sizes: [1_000, 10_000, 50_000], runs: 5, upgradeRuns: 3, profileDir: undefined }
+  const options: Options = {
+    sizes: [1_000, 10_000, 50_000],
+    runs: 5,
+    upgradeRuns: 3,
+    profileDir: undefined,
+  }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!
     const [name, inline] = flag.includes('=') ? flag.split('=', 2) : [flag, undefined]
@@ -58,7 +63,8 @@ function parseArgs(argv: readonly string[]): Options {
       options.sizes = value()
         .split(',')
         .map((s) => Number(s.trim().replace(/_/g, '').replace(/k$/i, '000')))
-      if (options.sizes.some((n) => !Number.isInteger(n) || n < 10)) throw new Error('--sizes takes numbers like 1000,10000')
+      if (options.sizes.some((n) => !Number.isInteger(n) || n < 10))
+        throw new Error('--sizes takes numbers like 1000,10000')
     } else if (name === '--runs') options.runs = count()
     else if (name === '--upgrade-runs') options.upgradeRuns = count()
     else if (name === '--profile') options.profileDir = resolve(value())
@@ -88,7 +94,12 @@ function runNode(args: readonly string[], cwd: string): RunResult {
     ? [TIME, ['-f', '%M', '-o', rssFile, process.execPath, ...args]]
     : [process.execPath, [...args]]
   const start = process.hrtime.bigint()
-  const child = spawnSync(cmd, cmdArgs, { cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: benchEnv() })
+  const child = spawnSync(cmd, cmdArgs, {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    env: benchEnv(),
+  })
   const seconds = Number(process.hrtime.bigint() - start) / 1e9
   let megabytes: number | undefined
   if (hasTime && existsSync(rssFile)) {
@@ -97,7 +108,14 @@ function runNode(args: readonly string[], cwd: string): RunResult {
     if (Number.isFinite(kb)) megabytes = kb / 1024
   }
   if (child.error) throw child.error
-  return { seconds, megabytes, code: child.status, signal: child.signal, stdout: child.stdout, stderr: child.stderr }
+  return {
+    seconds,
+    megabytes,
+    code: child.status,
+    signal: child.signal,
+    stdout: child.stdout,
+    stderr: child.stderr,
+  }
 }
 
 /** The children see no RETORT_* variables from the caller's shell, so the config's URL is the one used. */
@@ -142,7 +160,11 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
 }
 
-function measure(project: BenchProject, spec: CommandSpec, profileDir: string | undefined): Measurement {
+function measure(
+  project: BenchProject,
+  spec: CommandSpec,
+  profileDir: string | undefined,
+): Measurement {
   const times: number[] = []
   const rss: number[] = []
   const warnings = new Set<string>()
@@ -153,7 +175,13 @@ function measure(project: BenchProject, spec: CommandSpec, profileDir: string | 
     spec.before?.()
     const prof =
       profileDir && isLast
-        ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${project.size}-${slug(spec.label)}.cpuprofile`]
+        ? [
+            '--cpu-prof',
+            '--cpu-prof-dir',
+            profileDir,
+            '--cpu-prof-name',
+            `${project.size}-${slug(spec.label)}.cpuprofile`,
+          ]
         : []
     let run: RunResult
     try {
@@ -164,7 +192,16 @@ function measure(project: BenchProject, spec: CommandSpec, profileDir: string | 
     if (run.code !== 0) {
       const why = run.signal ? `killed by ${run.signal}` : `exit status ${run.code}`
       const failure = `${why}\n--- stderr ---\n${run.stderr.trimEnd() || '(empty)'}\n--- stdout (first 20 lines) ---\n${run.stdout.split('\n').slice(0, 20).join('\n')}`
-      return { label: spec.label, isGraphCommand: spec.isGraphCommand, runs: i, medianSeconds: undefined, minSeconds: undefined, maxMegabytes: undefined, failure, warnings: [] }
+      return {
+        label: spec.label,
+        isGraphCommand: spec.isGraphCommand,
+        runs: i,
+        medianSeconds: undefined,
+        minSeconds: undefined,
+        maxMegabytes: undefined,
+        failure,
+        warnings: [],
+      }
     }
     for (const w of spec.check?.(run) ?? []) warnings.add(w)
     if (spec.warmup && i === 0) {
@@ -194,7 +231,11 @@ function measure(project: BenchProject, spec: CommandSpec, profileDir: string | 
 const slug = (s: string): string => s.replace(/[^\w]+/g, '-').replace(/^-|-$/g, '')
 
 /** A prefix of `id`, `length` long, that no other revision id shares. */
-function uniquePrefix(project: BenchProject, candidates: readonly string[], length: number): string {
+function uniquePrefix(
+  project: BenchProject,
+  candidates: readonly string[],
+  length: number,
+): string {
   const ids = allIds(project)
   for (const id of candidates) {
     const p = id.slice(0, length)
@@ -204,7 +245,9 @@ function uniquePrefix(project: BenchProject, candidates: readonly string[], leng
 }
 
 const allIds = (project: BenchProject): string[] =>
-  BENCH_LOCATIONS.flatMap((loc) => readdirSync(join(project.root, loc)).map((f) => f.slice(0, f.indexOf('_'))))
+  BENCH_LOCATIONS.flatMap((loc) =>
+    readdirSync(join(project.root, loc)).map((f) => f.slice(0, f.indexOf('_'))),
+  )
 
 /** Files the `revision` benchmark wrote (there should be exactly one per run). */
 const benchRevisionFiles = (project: BenchProject): string[] =>
@@ -215,7 +258,8 @@ const benchRevisionFiles = (project: BenchProject): string[] =>
   )
 
 const removeDatabase = (project: BenchProject): void => {
-  for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(join(project.root, `bench.db${suffix}`), { force: true })
+  for (const suffix of ['', '-journal', '-wal', '-shm'])
+    rmSync(join(project.root, `bench.db${suffix}`), { force: true })
 }
 
 function commandsFor(project: BenchProject, options: Options): CommandSpec[] {
@@ -231,7 +275,10 @@ function commandsFor(project: BenchProject, options: Options): CommandSpec[] {
       ...graph,
       label: 'heads',
       args: ['heads'],
-      check: (r) => (lines(r.stdout) === shape.heads ? [] : [`printed ${lines(r.stdout)} lines, expected ${shape.heads} heads`]),
+      check: (r) =>
+        lines(r.stdout) === shape.heads
+          ? []
+          : [`printed ${lines(r.stdout)} lines, expected ${shape.heads} heads`],
     },
     {
       ...graph,
@@ -244,7 +291,9 @@ function commandsFor(project: BenchProject, options: Options): CommandSpec[] {
       label: 'history',
       args: ['history'],
       check: (r) =>
-        lines(r.stdout) === shape.revisions ? [] : [`printed ${lines(r.stdout)} lines, expected ${shape.revisions}`],
+        lines(r.stdout) === shape.revisions
+          ? []
+          : [`printed ${lines(r.stdout)} lines, expected ${shape.revisions}`],
     },
     {
       ...graph,
@@ -252,14 +301,17 @@ function commandsFor(project: BenchProject, options: Options): CommandSpec[] {
       args: ['history', '-r', 'billing@base:'],
       check: (r) => {
         const n = lines(r.stdout)
-        return n > 0 && n < shape.revisions ? [] : [`printed ${n} lines, expected some but fewer than ${shape.revisions}`]
+        return n > 0 && n < shape.revisions
+          ? []
+          : [`printed ${n} lines, expected some but fewer than ${shape.revisions}`]
       },
     },
     {
       ...graph,
       label: `show ${prefix}`,
       args: ['show', prefix],
-      check: (r) => (r.stdout.includes(`Rev: ${prefix}`) ? [] : [`output does not show revision ${prefix}`]),
+      check: (r) =>
+        r.stdout.includes(`Rev: ${prefix}`) ? [] : [`output does not show revision ${prefix}`],
     },
     {
       ...graph,
@@ -269,7 +321,9 @@ function commandsFor(project: BenchProject, options: Options): CommandSpec[] {
         for (const f of benchRevisionFiles(project)) rmSync(f)
       },
       check: () =>
-        revisionFiles.length === 1 ? [] : [`wrote ${revisionFiles.length} files named ${BENCH_REV_ID}*, expected 1`],
+        revisionFiles.length === 1
+          ? []
+          : [`wrote ${revisionFiles.length} files named ${BENCH_REV_ID}*, expected 1`],
       after: () => {
         // Keep the graph unchanged for the next run.
         revisionFiles = benchRevisionFiles(project)
@@ -288,7 +342,9 @@ function commandsFor(project: BenchProject, options: Options): CommandSpec[] {
       before: () => removeDatabase(project),
       check: (r) => {
         const n = (r.stderr.match(/Running upgrade/g) ?? []).length
-        return n === shape.revisions ? [] : [`logged ${n} 'Running upgrade' lines, expected ${shape.revisions}`]
+        return n === shape.revisions
+          ? []
+          : [`logged ${n} 'Running upgrade' lines, expected ${shape.revisions}`]
       },
       after: () => removeDatabase(project),
     })
@@ -311,7 +367,8 @@ function overTargets(size: number, m: Measurement): string[] {
     const s = TARGETS.graphSeconds.get(size)
     if (s !== undefined && m.medianSeconds > s) notes.push(`OVER ${s} s`)
     const mb = TARGETS.graphMegabytes.get(size)
-    if (mb !== undefined && m.maxMegabytes !== undefined && m.maxMegabytes > mb) notes.push(`OVER ${mb} MB`)
+    if (mb !== undefined && m.maxMegabytes !== undefined && m.maxMegabytes > mb)
+      notes.push(`OVER ${mb} MB`)
   } else {
     const s = TARGETS.upgradeSeconds.get(size)
     if (s !== undefined && m.medianSeconds > s) notes.push(`OVER ${s} s`)
@@ -353,10 +410,14 @@ function printGrowth(
   const b = all.get(to)
   if (!a || !b) return
   const linear = to / from
-  console.log(`\n== growth ${from} -> ${to} revisions (ratio of medians; linear would be ${linear}x) ==`)
+  console.log(
+    `\n== growth ${from} -> ${to} revisions (ratio of medians; linear would be ${linear}x) ==`,
+  )
   const w = Math.max(7, ...b.map((m) => generic(m.label).length)) + 2
   // The fixed start-up cost hides growth, so also show the ratio of what is left once it is taken off.
-  console.log(`${pad('command', w)}${padLeft('time x', 9)}${padLeft('beyond startup x', 18)}${padLeft('RSS x', 8)}  flag`)
+  console.log(
+    `${pad('command', w)}${padLeft('time x', 9)}${padLeft('beyond startup x', 18)}${padLeft('RSS x', 8)}  flag`,
+  )
   for (const mb of b) {
     const ma = a.find((m) => generic(m.label) === generic(mb.label))
     if (!ma) continue
@@ -399,7 +460,11 @@ function main(): number {
   const versionNote = versionOk
     ? `retort --version ${fmtSeconds(startup)} s`
     : `retort --version FAILED: ${version.find((r) => r.code !== 0)!.stderr.trim()}`
-  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work skews figures)`)
+  console.log(
+    `machine: ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (other work skews figures)`,
+  )
   console.log(`startup: node -e '' ${fmtSeconds(bare)} s, ${versionNote}`)
 
   const all = new Map<number, Measurement[]>()
@@ -427,7 +492,9 @@ function main(): number {
       results.push(m)
       if (m.failure) {
         failed = true
-        console.log(`\n!!!!! FAILED: retort ${spec.args.join(' ')} (${size} revisions, cwd ${project.root})`)
+        console.log(
+          `\n!!!!! FAILED: retort ${spec.args.join(' ')} (${size} revisions, cwd ${project.root})`,
+        )
         console.log(m.failure.replace(/^/gm, '!! '))
         console.log('')
       }
@@ -436,15 +503,23 @@ function main(): number {
     printTable(size, results)
     for (const m of results) {
       if (!m.isGraphCommand && m.warmupSeconds !== undefined) {
-        console.log(`(${m.label}: first, untimed run ${fmtSeconds(m.warmupSeconds)} s, with a cold transpile cache when the files are new)`)
+        console.log(
+          `(${m.label}: first, untimed run ${fmtSeconds(m.warmupSeconds)} s, with a cold transpile cache when the files are new)`,
+        )
       }
     }
     all.set(size, results)
   }
   printGrowth(all, 10_000, 50_000, startup)
-  if (options.profileDir) console.log(`\nCPU profiles in ${options.profileDir} (summarize: node --import tsx bench/profile.ts FILE)`)
+  if (options.profileDir)
+    console.log(
+      `\nCPU profiles in ${options.profileDir} (summarize: node --import tsx bench/profile.ts FILE)`,
+    )
   rmSync(scratch, { recursive: true, force: true })
-  if (failed) console.log('\n!!!!! Some commands FAILED: see above. Their figures are missing from the tables.')
+  if (failed)
+    console.log(
+      '\n!!!!! Some commands FAILED: see above. Their figures are missing from the tables.',
+    )
   return failed ? 1 : 0
 }
 

@@ -18,7 +18,8 @@ export function readBenchRecords(project: BenchProject): RevisionRecord[] {
     recursive: false,
     rootDir: project.root,
   })
-  if (warnings.length) throw new Error(`scanning the generated files warned: ${warnings.join('; ')}`)
+  if (warnings.length)
+    throw new Error(`scanning the generated files warned: ${warnings.join('; ')}`)
   return records
 }
 
@@ -44,7 +45,8 @@ export function summarizeGraph(project: BenchProject): GraphSummary {
   }
   const problems: string[] = []
   const expect = (what: string, actual: number, expected: number): void => {
-    if (actual !== expected) problems.push(`${what}: graph has ${actual}, generator made ${expected}`)
+    if (actual !== expected)
+      problems.push(`${what}: graph has ${actual}, generator made ${expected}`)
   }
   expect('revisions', got.revisions, want.revisions)
   expect('bases', got.bases, want.bases)
@@ -65,7 +67,8 @@ export function summarizeGraph(project: BenchProject): GraphSummary {
     }
     const below = map.descendantSet([declaring.index], false)
     const heads = map.heads.filter((h) => below[h.index] === 1)
-    if (heads.length !== 1) problems.push(`label '${label}' has ${heads.length} heads on its lineage, want 1`)
+    if (heads.length !== 1)
+      problems.push(`label '${label}' has ${heads.length} heads on its lineage, want 1`)
   }
   const mainIds = new Set(project.mainLine)
   const onMain = (id: string): boolean => mainIds.has(id)
@@ -73,7 +76,11 @@ export function summarizeGraph(project: BenchProject): GraphSummary {
   const inCore = (r: (typeof revs)[number]): boolean => r.path.startsWith(`${BENCH_LOCATIONS[0]}/`)
   const secondaryToMain = revs.filter((r) => !inCore(r) && r.dependsOn.some(onMain)).length
   const labelToLabel = revs.filter((r) => inCore(r) && r.dependsOn.length > 0).length
-  expect('secondary->main and label->label dependencies', secondaryToMain + labelToLabel, want.dependents)
+  expect(
+    'secondary->main and label->label dependencies',
+    secondaryToMain + labelToLabel,
+    want.dependents,
+  )
 
   const line =
     `${got.revisions} revisions (${want.perLocation.join(' / ')} in ${BENCH_LOCATIONS.join(', ')}), ` +

@@ -9,7 +9,12 @@ export class Database {
   private readonly url: DatabaseUrl
   private readonly options: RuntimeOptions
 
-  constructor(config: ResolvedConfig, cwd: string, args: Readonly<Record<string, string>>, log: (line: string) => void) {
+  constructor(
+    config: ResolvedConfig,
+    cwd: string,
+    args: Readonly<Record<string, string>>,
+    log: (line: string) => void,
+  ) {
     this.url = parseDatabaseUrl(config.url, config.rootDir)
     this.options = {
       url: this.url,

@@ -149,7 +149,12 @@ export class Retort {
    */
   static async open(options: RetortOptions = {}): Promise<Retort> {
     const cwd = resolve(options.cwd ?? process.cwd())
-    const config = await loadConfig({ cwd, configPath: options.config, url: options.url, env: options.env ?? process.env })
+    const config = await loadConfig({
+      cwd,
+      configPath: options.config,
+      url: options.url,
+      env: options.env ?? process.env,
+    })
     return new Retort(config, cwd, options)
   }
 
@@ -187,7 +192,9 @@ export class Retort {
     const actions: FileAction[] = []
     if (existsSync(dir)) {
       if (readdirSync(dir).length > 0) {
-        throw new ConfigError(`Directory ${this.display(dir)} already exists and is not empty; choose another folder`)
+        throw new ConfigError(
+          `Directory ${this.display(dir)} already exists and is not empty; choose another folder`,
+        )
       }
     } else {
       mkdirSync(dir, { recursive: true })
@@ -246,7 +253,8 @@ export class Retort {
    */
   async merge(options: MergeOptions): Promise<RevisionResult> {
     const graph = this.graph()
-    if (options.revisions.length === 0) throw new UsageError('merge needs at least one revision (e.g. heads)')
+    if (options.revisions.length === 0)
+      throw new UsageError('merge needs at least one revision (e.g. heads)')
     const parents = options.revisions.flatMap((r) => resolveLookup(graph, r))
     return this.writeRevision(graph, parents, { ...options, head: undefined, dependsOn: [] })
   }
@@ -277,7 +285,8 @@ export class Retort {
    */
   async history(options: HistoryOptions = {}): Promise<HistoryEntry[]> {
     const graph = this.graph()
-    const needsRows = options.indicateCurrent || (options.range ?? '').split(':').includes('current')
+    const needsRows =
+      options.indicateCurrent || (options.range ?? '').split(':').includes('current')
     const rows = needsRows ? await this.readRows() : []
     const list = historyRange(graph, options.range, () => rows)
     const current = new Set(options.indicateCurrent ? rows : [])
@@ -293,7 +302,10 @@ export class Retort {
     const graph = this.graph()
     if (name === 'current') {
       const rows = await this.readRows()
-      return rows.map((r) => graph.byRevisionId(r) ?? resolveSymbolic(graph, r).map((i) => graph.revisions[i]!)[0]!)
+      return rows.map(
+        (r) =>
+          graph.byRevisionId(r) ?? resolveSymbolic(graph, r).map((i) => graph.revisions[i]!)[0]!,
+      )
     }
     return resolveLookup(graph, name).map((i) => graph.revisions[i]!)
   }
@@ -308,7 +320,9 @@ export class Retort {
       .sort()
       .map((name) => {
         const readme = join(TEMPLATES_DIR, name, 'README')
-        const description = existsSync(readme) ? readFileSync(readme, 'utf8').split('\n')[0]!.trim() : ''
+        const description = existsSync(readme)
+          ? readFileSync(readme, 'utf8').split('\n')[0]!.trim()
+          : ''
         return { name, description }
       })
   }
@@ -341,13 +355,22 @@ export class Retort {
     const graph = this.graph()
     if (options.revisions.length === 0) throw new UsageError('stamp needs at least one revision')
     if (options.sql) {
-      if (options.purge) throw new RevisionError("Can't use --purge with --sql mode; stamp --sql assumes the rows of its START")
-      const starts = new Set(options.revisions.map((r) => (r.includes(':') ? r.slice(0, r.indexOf(':')) : undefined)))
+      if (options.purge)
+        throw new RevisionError(
+          "Can't use --purge with --sql mode; stamp --sql assumes the rows of its START",
+        )
+      const starts = new Set(
+        options.revisions.map((r) => (r.includes(':') ? r.slice(0, r.indexOf(':')) : undefined)),
+      )
       if (starts.size > 1) {
-        throw new RevisionError('Stamp operation with --sql only supports a single starting revision at a time')
+        throw new RevisionError(
+          'Stamp operation with --sql only supports a single starting revision at a time',
+        )
       }
       const start = [...starts][0]
-      const targets = options.revisions.map((r) => (r.includes(':') ? r.slice(r.indexOf(':') + 1) : r))
+      const targets = options.revisions.map((r) =>
+        r.includes(':') ? r.slice(r.indexOf(':') + 1) : r,
+      )
       const rows = this.offlineStart(start)
       const plan = planStamp(graph, rows, targets)
       return this.offline(plan, rows.length === 0)
@@ -395,17 +418,26 @@ export class Retort {
 
   private dbCache: Database | undefined
   private database(): Database {
-    return (this.dbCache ??= new Database(this.config, this.cwd, this.options.args ?? {}, (line) => this.log(line)))
+    return (this.dbCache ??= new Database(this.config, this.cwd, this.options.args ?? {}, (line) =>
+      this.log(line),
+    ))
   }
 
-  private async migrate(direction: 'upgrade' | 'downgrade', options: MigrateOptions): Promise<MigrateResult> {
+  private async migrate(
+    direction: 'upgrade' | 'downgrade',
+    options: MigrateOptions,
+  ): Promise<MigrateResult> {
     const graph = this.graph()
     const plan = (rows: readonly string[], target: string): Plan =>
-      direction === 'upgrade' ? planUpgrade(graph, rows, target) : planDowngrade(graph, rows, target)
+      direction === 'upgrade'
+        ? planUpgrade(graph, rows, target)
+        : planDowngrade(graph, rows, target)
     if (options.sql) {
       const colon = options.target.indexOf(':')
       if (direction === 'downgrade' && colon < 0) {
-        throw new RevisionError("downgrade with --sql requires <fromrev>:<torev>, e.g. 'heads:base'")
+        throw new RevisionError(
+          "downgrade with --sql requires <fromrev>:<torev>, e.g. 'heads:base'",
+        )
       }
       const start = colon < 0 ? undefined : options.target.slice(0, colon)
       const target = colon < 0 ? options.target : options.target.slice(colon + 1)
@@ -426,7 +458,10 @@ export class Retort {
   private offlineStart(start: string | undefined): string[] {
     if (start === undefined || start === '' || start === 'base') return []
     const graph = this.graph()
-    if (start === 'current') throw new RevisionError("Can't locate revision identified by 'current' (offline mode has no database)")
+    if (start === 'current')
+      throw new RevisionError(
+        "Can't locate revision identified by 'current' (offline mode has no database)",
+      )
     if (/^[^@]+@base$/.test(start)) {
       lookupName(graph, start.slice(0, start.indexOf('@')))
       return []
@@ -454,7 +489,11 @@ export class Retort {
     this.log(`WARNI [retort.migration] ${message}`)
   }
 
-  private async writeRevision(graph: RevisionMap, parents: number[], options: RevisionOptions): Promise<RevisionResult> {
+  private async writeRevision(
+    graph: RevisionMap,
+    parents: number[],
+    options: RevisionOptions,
+  ): Promise<RevisionResult> {
     const revId = options.revId ?? randomUUID().replaceAll('-', '').slice(-12)
     const bad = revId.match(/[@\-+:]/g)
     if (bad || revId === '') {
@@ -464,9 +503,12 @@ export class Retort {
       )
     }
     if (graph.byName(revId)) {
-      throw new RevisionError(`Revision id '${revId}' is already used by ${graph.byName(revId)!.path}; choose another --rev-id`)
+      throw new RevisionError(
+        `Revision id '${revId}' is already used by ${graph.byName(revId)!.path}; choose another --rev-id`,
+      )
     }
-    if (new Set(parents).size !== parents.length) throw new RevisionError('Duplicate head revisions specified')
+    if (new Set(parents).size !== parents.length)
+      throw new RevisionError('Duplicate head revisions specified')
     if (!options.splice) {
       for (const p of parents) {
         const rev = graph.revisions[p]!
@@ -480,15 +522,22 @@ export class Retort {
     const label = options.branchLabel
     if (label !== undefined) {
       if (label === '' || /[@:+\-\s]/.test(label)) {
-        throw new RevisionError(`Branch label '${label}' may not be empty or contain @ : + - or whitespace`)
+        throw new RevisionError(
+          `Branch label '${label}' may not be empty or contain @ : + - or whitespace`,
+        )
       }
       const owner = graph.byName(label)
-      if (owner) throw new RevisionError(`Branch name '${label}' is already used by revision ${owner.id} (${owner.path}); pick another label`)
-      if (label === revId) throw new RevisionError(`Branch name '${label}' equals the new revision's id`)
+      if (owner)
+        throw new RevisionError(
+          `Branch name '${label}' is already used by revision ${owner.id} (${owner.path}); pick another label`,
+        )
+      if (label === revId)
+        throw new RevisionError(`Branch name '${label}' equals the new revision's id`)
     }
     const dependsOn = (options.dependsOn ?? []).map((d) => {
       const found = resolveSymbolic(graph, d)
-      if (found.length !== 1) throw new RevisionError(`--depends-on '${d}' must name exactly one revision`)
+      if (found.length !== 1)
+        throw new RevisionError(`--depends-on '${d}' must name exactly one revision`)
       const rev = graph.revisions[found[0]!]!
       return rev.declaredLabels.includes(d) ? d : rev.id
     })
@@ -512,9 +561,14 @@ export class Retort {
       dependsOn,
       createDate: formatCreateDate(now, this.config.timezone),
     })
-    for (const a of actions) if (a.kind === 'directory') mkdirSync(resolve(this.cwd, a.path), { recursive: true })
+    for (const a of actions)
+      if (a.kind === 'directory') mkdirSync(resolve(this.cwd, a.path), { recursive: true })
     writeFileAtomic(path, text)
-    return { revision: revId, path: this.display(path), actions: [...actions, { kind: 'file', path: this.display(path) }] }
+    return {
+      revision: revId,
+      path: this.display(path),
+      actions: [...actions, { kind: 'file', path: this.display(path) }],
+    }
   }
 
   /** Folder for a new file (behavior.md a.6). */
@@ -545,7 +599,10 @@ export class Retort {
 
   private templateText(): string {
     const own = join(this.config.scriptLocation, 'script.ts.tmpl')
-    return readFileSync(existsSync(own) ? own : join(TEMPLATES_DIR, 'generic', 'script.ts.tmpl'), 'utf8')
+    return readFileSync(
+      existsSync(own) ? own : join(TEMPLATES_DIR, 'generic', 'script.ts.tmpl'),
+      'utf8',
+    )
   }
 
   /** A path as printed: relative to the working directory when inside it. */

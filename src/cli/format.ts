@@ -2,7 +2,8 @@ import type { Revision } from '../graph/revision-map.js'
 
 /** Pure formatters for the spec's output formats (behavior.md d). Each returns text with its trailing newline. */
 
-const labels = (rev: Revision): string => (rev.branchLabels.length ? ` (${rev.branchLabels.join(', ')})` : '')
+const labels = (rev: Revision): string =>
+  rev.branchLabels.length ? ` (${rev.branchLabels.join(', ')})` : ''
 
 const headMarker = (rev: Revision): string =>
   rev.isHead ? (rev.isEffectiveHead ? ' (effective head)' : ' (head)') : ''
@@ -50,9 +51,12 @@ export function formatShowBlock(rev: Revision, isCurrent = false): string {
 /** One `branches` group: the branch point, its children, a blank line. */
 export function formatBranchGroup(rev: Revision, verbose: boolean): string {
   const pad = ' '.repeat(rev.id.length)
-  const head = verbose ? formatShowBlock(rev) : `${rev.id}${labels(rev)}${headMarker(rev)}${shapeMarkers(rev)}\n`
+  const head = verbose
+    ? formatShowBlock(rev)
+    : `${rev.id}${labels(rev)}${headMarker(rev)}${shapeMarkers(rev)}\n`
   const kids = rev.children.map(
-    (c) => `${pad} -> ${c.id}${labels(c)}${headMarker(c)}${shapeMarkers(c)}${verbose ? `, ${c.message}` : ''}\n`,
+    (c) =>
+      `${pad} -> ${c.id}${labels(c)}${headMarker(c)}${shapeMarkers(c)}${verbose ? `, ${c.message}` : ''}\n`,
   )
   return head + kids.join('') + '\n'
 }

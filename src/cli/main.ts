@@ -25,8 +25,11 @@ interface GlobalFlags {
   quiet?: boolean
 }
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
-  .version
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+).version
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
 
@@ -71,9 +74,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 
   program
-    .description('Schema migrations whose history is a graph: branches, merges, labels, several bases.')
+    .description(
+      'Schema migrations whose history is a graph: branches, merges, labels, several bases.',
+    )
     .version(`retort ${VERSION}`, '--version')
-    .option('-c, --config <file>', 'config file (default: retort.config.* in the working directory)')
+    .option(
+      '-c, --config <file>',
+      'config file (default: retort.config.* in the working directory)',
+    )
     .option('--url <url>', 'database URL, overriding the config and RETORT_DATABASE_URL')
     .option('-x <key=value>', 'argument for migrations (context.args); repeatable', collect)
     .option('-q, --quiet', 'print nothing but errors')
@@ -84,7 +92,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       quiet = Boolean(program.opts<GlobalFlags>().quiet)
     })
 
-  const xOption = (): Option => new Option('-x <key=value>', 'argument for migrations; repeatable').argParser(collect)
+  const xOption = (): Option =>
+    new Option('-x <key=value>', 'argument for migrations; repeatable').argParser(collect)
 
   program
     .command('init')
@@ -95,7 +104,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const retort = await open()
       const result = await retort.init({ directory, template: flags.template })
       for (const a of result.actions) out(actionLine(a))
-      out(`Please edit configuration/connection/logging settings in ${result.configPath} before proceeding.\n`)
+      out(
+        `Please edit configuration/connection/logging settings in ${result.configPath} before proceeding.\n`,
+      )
     })
 
   program
@@ -108,11 +119,21 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--version-path <dir>', 'version location to write the file in')
     .option('--depends-on <rev>', 'revision that must be applied first; repeatable', collect)
     .option('--rev-id <id>', 'revision id to use instead of a random one')
-    .action(async (flags: { message?: string; head: string; splice?: boolean; branchLabel?: string; versionPath?: string; dependsOn?: string[]; revId?: string }) => {
-      const retort = await open()
-      const result = await retort.revision(flags)
-      for (const a of result.actions) out(actionLine(a))
-    })
+    .action(
+      async (flags: {
+        message?: string
+        head: string
+        splice?: boolean
+        branchLabel?: string
+        versionPath?: string
+        dependsOn?: string[]
+        revId?: string
+      }) => {
+        const retort = await open()
+        const result = await retort.revision(flags)
+        for (const a of result.actions) out(actionLine(a))
+      },
+    )
 
   program
     .command('merge')
@@ -122,17 +143,31 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--branch-label <label>', 'branch label for the merge revision')
     .option('--rev-id <id>', 'revision id to use instead of a random one')
     .option('--splice', 'allow revisions that are not heads')
-    .action(async (revisions: string[], flags: { message?: string; branchLabel?: string; revId?: string; splice?: boolean }) => {
-      const retort = await open()
-      const result = await retort.merge({ revisions, ...flags })
-      for (const a of result.actions) out(actionLine(a))
-    })
+    .action(
+      async (
+        revisions: string[],
+        flags: { message?: string; branchLabel?: string; revId?: string; splice?: boolean },
+      ) => {
+        const retort = await open()
+        const result = await retort.merge({ revisions, ...flags })
+        for (const a of result.actions) out(actionLine(a))
+      },
+    )
 
   for (const direction of ['upgrade', 'downgrade'] as const) {
     program
       .command(direction)
-      .description(direction === 'upgrade' ? 'apply migrations up to a revision' : 'revert migrations down to a revision')
-      .argument('<revision>', direction === 'upgrade' ? "target, e.g. heads, +1, label@head" : 'target, e.g. -1, base, label@base')
+      .description(
+        direction === 'upgrade'
+          ? 'apply migrations up to a revision'
+          : 'revert migrations down to a revision',
+      )
+      .argument(
+        '<revision>',
+        direction === 'upgrade'
+          ? 'target, e.g. heads, +1, label@head'
+          : 'target, e.g. -1, base, label@base',
+      )
       .option('--sql', 'write the SQL script instead of running it (start:end ranges allowed)')
       .option('--tag <tag>', 'tag passed to migrations')
       .addOption(xOption())
@@ -151,11 +186,21 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--purge', 'delete every row first (also rows naming unknown revisions)')
     .option('--tag <tag>', 'tag passed to migrations')
     .addOption(xOption())
-    .action(async (revisions: string[], flags: { sql?: boolean; purge?: boolean; tag?: string; x?: string[] }) => {
-      const retort = await open(flags)
-      const result = await retort.stamp({ revisions, sql: flags.sql, purge: flags.purge, tag: flags.tag })
-      if (result.sql !== undefined) out(result.sql)
-    })
+    .action(
+      async (
+        revisions: string[],
+        flags: { sql?: boolean; purge?: boolean; tag?: string; x?: string[] },
+      ) => {
+        const retort = await open(flags)
+        const result = await retort.stamp({
+          revisions,
+          sql: flags.sql,
+          purge: flags.purge,
+          tag: flags.tag,
+        })
+        if (result.sql !== undefined) out(result.sql)
+      },
+    )
 
   program
     .command('current')
@@ -168,10 +213,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       if (flags.verbose) out(`Current revision(s) for ${retort.maskedUrl()}:\n`)
       for (const rev of revs) out(flags.verbose ? formatShowBlock(rev) : formatCurrentLine(rev))
       if (flags.checkHeads) {
-        const heads = retort.heads({ resolveDependencies: true }).map((h) => h.id).sort()
+        const heads = retort
+          .heads({ resolveDependencies: true })
+          .map((h) => h.id)
+          .sort()
         const rows = (await retort.readRows()).sort()
         if (heads.join() !== rows.join()) {
-          throw new RetortError(`Database is not on all head revisions (heads: ${heads.join(', ')}); run 'retort upgrade heads'`)
+          throw new RetortError(
+            `Database is not on all head revisions (heads: ${heads.join(', ')}); run 'retort upgrade heads'`,
+          )
         }
       }
     })
@@ -183,7 +233,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--resolve-dependencies', 'leave out heads that other revisions depend on')
     .action(async (flags: { verbose?: boolean; resolveDependencies?: boolean }) => {
       const retort = await open()
-      for (const rev of retort.heads(flags)) out(flags.verbose ? formatShowBlock(rev) : formatHeadLine(rev))
+      for (const rev of retort.heads(flags))
+        out(flags.verbose ? formatShowBlock(rev) : formatHeadLine(rev))
     })
 
   program
@@ -207,7 +258,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const entries = await retort.history({ range, indicateCurrent: flags.indicateCurrent })
       let text = ''
       for (const e of entries) {
-        text += flags.verbose ? formatShowBlock(e.revision, e.isCurrent) : formatHistoryLine(e.revision, e.isCurrent)
+        text += flags.verbose
+          ? formatShowBlock(e.revision, e.isCurrent)
+          : formatHistoryLine(e.revision, e.isCurrent)
       }
       out(text)
     })
@@ -215,7 +268,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   program
     .command('show')
     .description('show the revisions an identifier names')
-    .argument('<revision>', "identifier, e.g. a partial id, a label, heads, current")
+    .argument('<revision>', 'identifier, e.g. a partial id, a label, heads, current')
     .action(async (name: string) => {
       const retort = await open()
       for (const rev of await retort.show(name)) out(formatShowBlock(rev))
@@ -228,7 +281,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const retort = await open()
       out('Available templates:\n\n')
       for (const t of retort.listTemplates()) out(`${t.name} - ${t.description}\n`)
-      out("\nTemplates are used via the 'init' command, e.g.:\n\n  retort init --template generic ./migrations\n")
+      out(
+        "\nTemplates are used via the 'init' command, e.g.:\n\n  retort init --template generic ./migrations\n",
+      )
     })
 
   program
@@ -246,7 +301,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return 0
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      )
+        return 0
       return 2
     }
     if (e instanceof UsageError) {

@@ -15,7 +15,8 @@ export interface DatabaseUrl {
   readonly connectionString?: string
 }
 
-const ACCEPTED = 'sqlite:<path>, sqlite::memory:, postgres://…, postgresql://…, mysql://…, mariadb://…'
+const ACCEPTED =
+  'sqlite:<path>, sqlite::memory:, postgres://…, postgresql://…, mysql://…, mariadb://…'
 
 /**
  * Parse a database URL. `sqlite:` paths are taken relative to `rootDir` (the
@@ -64,7 +65,12 @@ export function maskUrl(url: string): string {
       const userInfo = authority.slice(0, at)
       const colon = userInfo.indexOf(':')
       if (colon >= 0) {
-        out = url.slice(0, start + 3) + userInfo.slice(0, colon) + ':***' + authority.slice(at) + url.slice(end)
+        out =
+          url.slice(0, start + 3) +
+          userInfo.slice(0, colon) +
+          ':***' +
+          authority.slice(at) +
+          url.slice(end)
       }
     }
   }

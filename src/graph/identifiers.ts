@@ -27,7 +27,9 @@ export function parseRelative(text: string): RelativeForm | undefined {
 export function unknownName(map: RevisionMap, name: string): ResolutionError {
   const close = closeNames(map, name)
   const hint =
-    name.length < 4 ? '; partial ids need at least four characters unless they match exactly one name' : ''
+    name.length < 4
+      ? '; partial ids need at least four characters unless they match exactly one name'
+      : ''
   const suggest = close.length ? `; did you mean ${close.map((c) => `'${c}'`).join(', ')}?` : ''
   return new ResolutionError(`Can't locate revision identified by '${name}'${hint}${suggest}`, name)
 }
@@ -71,7 +73,12 @@ function single(map: RevisionMap, name: string, candidates: number[]): number[] 
  */
 export function resolveSymbolic(map: RevisionMap, name: string): number[] {
   if (name === 'heads') return map.realHeads.map((r) => r.index)
-  if (name === 'head') return single(map, name, map.heads.map((r) => r.index))
+  if (name === 'head')
+    return single(
+      map,
+      name,
+      map.heads.map((r) => r.index),
+    )
   if (name === 'base') return []
   const at = name.indexOf('@')
   if (at < 0) return [lookupName(map, name)]

@@ -55,7 +55,13 @@ function impliedOnLineage(map: RevisionMap, rows: readonly number[], l: number):
   const viaDown = map.ancestorSet(rows, false)
   const out: number[] = []
   for (let i = 0; i < map.size; i++) {
-    if (applied[i] && !viaDown[i] && !map.childIdx[i]!.some((c) => applied[c]) && map.sharesLineage(i, l)) out.push(i)
+    if (
+      applied[i] &&
+      !viaDown[i] &&
+      !map.childIdx[i]!.some((c) => applied[c]) &&
+      map.sharesLineage(i, l)
+    )
+      out.push(i)
   }
   return out
 }
@@ -63,7 +69,12 @@ function impliedOnLineage(map: RevisionMap, rows: readonly number[], l: number):
 /** Start of `SYMBOL±N`: -1 for the empty state. */
 function symbolStart(map: RevisionMap, symbol: string, label: string | undefined): number {
   if (symbol === 'base') return EMPTY
-  const name = symbol === 'head' && label !== undefined ? `${label}@head` : label !== undefined ? `${label}@${symbol}` : symbol
+  const name =
+    symbol === 'head' && label !== undefined
+      ? `${label}@head`
+      : label !== undefined
+        ? `${label}@${symbol}`
+        : symbol
   const found = resolveSymbolic(map, name)
   return found.length ? found[0]! : EMPTY
 }
@@ -117,7 +128,11 @@ interface DowngradeTarget {
   readonly warnings: string[]
 }
 
-function resolveDowngradeTarget(map: RevisionMap, target: string, rows: readonly number[]): DowngradeTarget {
+function resolveDowngradeTarget(
+  map: RevisionMap,
+  target: string,
+  rows: readonly number[],
+): DowngradeTarget {
   const warnings: string[] = []
   const rel = parseRelative(target)
   if (!rel) {
@@ -205,7 +220,11 @@ function downgradeSteps(map: RevisionMap, rows: number[], order: readonly number
 }
 
 /** Steps that bring `rows` up to `targets` (behavior.md c.2). */
-export function planUpgradeTo(map: RevisionMap, rowIdx: readonly number[], targets: readonly number[]): Plan {
+export function planUpgradeTo(
+  map: RevisionMap,
+  rowIdx: readonly number[],
+  targets: readonly number[],
+): Plan {
   for (const t of targets) {
     const over = targets.filter((o) => o !== t && map.isAncestor(t, o, true))
     if (over.length) {
@@ -279,7 +298,11 @@ export function planDowngrade(map: RevisionMap, rows: readonly string[], target:
 }
 
 /** `stamp REV...` (behavior.md c.6, with Retort's per-destination rows). */
-export function planStamp(map: RevisionMap, rows: readonly string[], targets: readonly string[]): Plan {
+export function planStamp(
+  map: RevisionMap,
+  rows: readonly string[],
+  targets: readonly string[],
+): Plan {
   const rowIdx = resolveRows(map, rows)
   const current = [...rowIdx]
   const ids = map.revisions
@@ -294,7 +317,11 @@ export function planStamp(map: RevisionMap, rows: readonly string[], targets: re
     })
   }
   const resolved = targets.map((t) => {
-    if (parseRelative(t) || t.includes(':')) throw new ResolutionError(`Can't locate revision identified by '${t}'; stamp takes plain names`, t)
+    if (parseRelative(t) || t.includes(':'))
+      throw new ResolutionError(
+        `Can't locate revision identified by '${t}'; stamp takes plain names`,
+        t,
+      )
     return resolveSymbolic(map, t)
   })
   const dests = [...new Set(resolved.flat())]
@@ -307,7 +334,8 @@ export function planStamp(map: RevisionMap, rows: readonly string[], targets: re
         if (l === undefined || map.isAncestor(r, l, true) || map.isAncestor(l, r, true)) drop.add(r)
       }
     }
-    for (const g of current.filter((r) => drop.has(r))) stamp([g], [], [{ kind: 'delete', revision: ids[g]!.id }])
+    for (const g of current.filter((r) => drop.has(r)))
+      stamp([g], [], [{ kind: 'delete', revision: ids[g]!.id }])
     return { steps, warnings: [] }
   }
   for (const d of dests) {
@@ -320,7 +348,9 @@ export function planStamp(map: RevisionMap, rows: readonly string[], targets: re
       stamp(related, [d], [{ kind: 'insert', revision: ids[d]!.id }])
       continue
     }
-    const changes: RowChange[] = related.slice(0, -1).map((r) => ({ kind: 'delete', revision: ids[r]!.id }))
+    const changes: RowChange[] = related
+      .slice(0, -1)
+      .map((r) => ({ kind: 'delete', revision: ids[r]!.id }))
     const last = related[related.length - 1]!
     changes.push({ kind: 'update', from: ids[last]!.id, to: ids[d]!.id })
     for (const r of related.slice(0, -1)) current.splice(current.indexOf(r), 1)
@@ -345,17 +375,27 @@ export function currentHeads(map: RevisionMap, rows: readonly string[]): Revisio
 export type RowsProvider = () => readonly string[]
 
 /** `history [-r START:END]` (behavior.md c.5, b.6): revisions newest first. */
-export function historyRange(map: RevisionMap, range: string | undefined, rows?: RowsProvider): Revision[] {
+export function historyRange(
+  map: RevisionMap,
+  range: string | undefined,
+  rows?: RowsProvider,
+): Revision[] {
   let startText = ''
   let endText = ''
   if (range !== undefined) {
     const colon = range.indexOf(':')
-    if (colon < 0) throw new RevisionError(`History range requires [start]:[end], [start]:, or :[end] (got '${range}')`)
+    if (colon < 0)
+      throw new RevisionError(
+        `History range requires [start]:[end], [start]:, or :[end] (got '${range}')`,
+      )
     startText = range.slice(0, colon).trim()
     endText = range.slice(colon + 1).trim()
   }
   if (startText === 'current' && endText === 'current') {
-    throw new ResolutionError(`Can't locate revision identified by 'current'; use 'current:' or ':current'`, 'current')
+    throw new ResolutionError(
+      `Can't locate revision identified by 'current'; use 'current:' or ':current'`,
+      'current',
+    )
   }
   const currentRows = (): number[] => resolveRows(map, rows ? rows() : [])
   let starts: number[] = []

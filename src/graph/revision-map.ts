@@ -110,12 +110,17 @@ export class RevisionMap {
     const dependents = new Int32Array(n)
     for (let i = 0; i < n; i++) {
       for (const p of downIdx[i]!) {
-        if (p === i) throw new GraphError(`Self-loop is detected in revisions (${revs[i]!.id})`, [revs[i]!.path])
+        if (p === i)
+          throw new GraphError(`Self-loop is detected in revisions (${revs[i]!.id})`, [
+            revs[i]!.path,
+          ])
         childIdx[p]!.push(i)
       }
       for (const d of depIdx[i]!) {
         if (d === i) {
-          throw new GraphError(`Dependency self-loop is detected in revisions (${revs[i]!.id})`, [revs[i]!.path])
+          throw new GraphError(`Dependency self-loop is detected in revisions (${revs[i]!.id})`, [
+            revs[i]!.path,
+          ])
         }
         dependents[d]!++
       }
@@ -332,7 +337,7 @@ export class RevisionMap {
           r.id.length === 0
             ? `Empty revision identifier in ${r.path}`
             : `Character(s) ${chars} not allowed in revision identifier '${r.id}' (${r.path}); ` +
-              `ids may not contain @ - + :`,
+                `ids may not contain @ - + :`,
           [r.path],
         )
       }
@@ -436,7 +441,10 @@ export class RevisionMap {
     // A cycle through down revisions alone is a plain cycle; otherwise a dependency is on it.
     const downOnly = this.findCycle((i) => this.downIdx[i]!)
     if (downOnly) this.cycleError('Cycle', downOnly)
-    this.cycleError('Dependency cycle', this.findCycle((i) => [...this.downIdx[i]!, ...this.depIdx[i]!])!)
+    this.cycleError(
+      'Dependency cycle',
+      this.findCycle((i) => [...this.downIdx[i]!, ...this.depIdx[i]!])!,
+    )
   }
 
   /** One cycle of the graph given by `parents`, as a closed path, or undefined. */
@@ -498,7 +506,10 @@ export class RevisionMap {
       const deps = this.depIdx[r.index]!
       if (deps.length === 0) return [...down]
       const kept = deps.filter(
-        (d) => !dependents[d]!.some((other) => other !== r.index && this.isAncestor(other, r.index, false)),
+        (d) =>
+          !dependents[d]!.some(
+            (other) => other !== r.index && this.isAncestor(other, r.index, false),
+          ),
       )
       return uniq([...down, ...kept])
     })

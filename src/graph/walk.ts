@@ -119,9 +119,11 @@ export function orderWalk(map: RevisionMap, set: Uint8Array, starts: Iterable<nu
       }
       let chain: Set<number> | undefined
       const j = open.findIndex(
-        (tip, k) => k !== i && (chain = needs(map, tip, c, live, from, seen, ++epoch)) !== undefined,
+        (tip, k) =>
+          k !== i && (chain = needs(map, tip, c, live, from, seen, ++epoch)) !== undefined,
       )
-      if (j < 0) throw new RevisionError(`internal error: no open path needs ${map.revisions[c]!.id}`)
+      if (j < 0)
+        throw new RevisionError(`internal error: no open path needs ${map.revisions[c]!.id}`)
       claims.set(c, { path: pathIds[j]!, chain: chain! })
       i = j
       continue

@@ -56,9 +56,14 @@ export async function executePlan(
   if (!sink.perStep) await sink.commit()
 }
 
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error)
 
-async function runMigration(step: PlanStep, module: MigrationModule, sink: ExecutionSink): Promise<void> {
+async function runMigration(
+  step: PlanStep,
+  module: MigrationModule,
+  sink: ExecutionSink,
+): Promise<void> {
   const direction = step.verb as 'upgrade' | 'downgrade'
   const fn = module[direction] as (context: MigrationContext) => unknown
   try {
@@ -130,7 +135,9 @@ export function guardTransactions(db: Kysely<any>): Kysely<any> {
     get(target, property) {
       if (property === 'transaction' || property === 'startTransaction') return refuse
       const value: unknown = Reflect.get(target, property, target)
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
+      return typeof value === 'function'
+        ? (value as (...args: unknown[]) => unknown).bind(target)
+        : value
     },
   })
 }

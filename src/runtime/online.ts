@@ -9,10 +9,18 @@ import { loadDriver } from './drivers/index.js'
 import { executePlan, guardTransactions, loadPlanModules } from './executor.js'
 import type { Session, SessionOptions } from './session.js'
 import type { VersionTableRef } from './version-table.js'
-import { applyRowChange, deleteAllRows, ensureVersionTable, readVersionRows } from './version-table.js'
+import {
+  applyRowChange,
+  deleteAllRows,
+  ensureVersionTable,
+  readVersionRows,
+} from './version-table.js'
 
 /** The implementation of withDatabase (session.ts), loaded on demand. */
-export async function openSession<T>(options: SessionOptions, fn: (session: Session) => Promise<T>): Promise<T> {
+export async function openSession<T>(
+  options: SessionOptions,
+  fn: (session: Session) => Promise<T>,
+): Promise<T> {
   const driver = await loadDriver(options.url.dialect)
   // The SQL of failed statements, so that a migration error can show it.
   const failed = new WeakMap<object, string>()
@@ -55,9 +63,12 @@ async function withLock<T>(
     await driver.acquireLock(connection, target)
   } catch (error) {
     if (error instanceof RetortError) throw error
-    throw new DatabaseError(`could not take the migration lock on ${options.url.masked}: ${reasonOf(error, options.url)}`, {
-      cause: error,
-    })
+    throw new DatabaseError(
+      `could not take the migration lock on ${options.url.masked}: ${reasonOf(error, options.url)}`,
+      {
+        cause: error,
+      },
+    )
   }
   let result: T
   try {
@@ -70,9 +81,12 @@ async function withLock<T>(
   try {
     await driver.releaseLock(connection, target, !brokenSessions.has(connection))
   } catch (error) {
-    throw new DatabaseError(`could not release the migration lock on ${options.url.masked}: ${reasonOf(error, options.url)}`, {
-      cause: error,
-    })
+    throw new DatabaseError(
+      `could not release the migration lock on ${options.url.masked}: ${reasonOf(error, options.url)}`,
+      {
+        cause: error,
+      },
+    )
   }
   return result
 }
@@ -134,9 +148,14 @@ class OnlineSession implements Session {
       rollback: () => this.rollback(),
       beforeStep: () => {},
       context: () => context,
-      applyRowChange: (change: RowChange) => applyRowChange(this.connection, driver, this.ref, change),
+      applyRowChange: (change: RowChange) =>
+        applyRowChange(this.connection, driver, this.ref, change),
       failedStatement: (error) => {
-        for (let e: unknown = error; typeof e === 'object' && e !== null; e = (e as { cause?: unknown }).cause) {
+        for (
+          let e: unknown = error;
+          typeof e === 'object' && e !== null;
+          e = (e as { cause?: unknown }).cause
+        ) {
           const sql = this.failed.get(e)
           if (sql !== undefined) return sql
         }
@@ -151,9 +170,12 @@ class OnlineSession implements Session {
     try {
       await this.connection.executeQuery(CompiledQuery.raw(sql))
     } catch (error) {
-      throw new DatabaseError(`${sql} failed on ${this.options.url.masked}: ${reasonOf(error, this.options.url)}`, {
-        cause: error,
-      })
+      throw new DatabaseError(
+        `${sql} failed on ${this.options.url.masked}: ${reasonOf(error, this.options.url)}`,
+        {
+          cause: error,
+        },
+      )
     }
   }
 
@@ -188,7 +210,9 @@ function reasonOf(error: unknown, url: DatabaseUrl): string {
   let reason = error instanceof Error ? error.message : String(error)
   // Node reports a refused connection to several addresses (localhost: ::1 and 127.0.0.1) as an AggregateError without a message.
   if (!reason && error instanceof AggregateError) {
-    reason = error.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))).join('; ')
+    reason = error.errors
+      .map((e: unknown) => (e instanceof Error ? e.message : String(e)))
+      .join('; ')
   }
   if (!reason && error instanceof Error && 'code' in error) reason = String(error.code)
   const password = passwordOf(url.url)
@@ -206,5 +230,7 @@ function passwordOf(url: string): string | undefined {
 }
 
 function connectionError(url: DatabaseUrl, error: unknown): DatabaseError {
-  return new DatabaseError(`cannot connect to ${url.masked}: ${reasonOf(error, url)}`, { cause: error })
+  return new DatabaseError(`cannot connect to ${url.masked}: ${reasonOf(error, url)}`, {
+    cause: error,
+  })
 }

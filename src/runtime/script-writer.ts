@@ -44,7 +44,8 @@ export async function writeScript(
     rollback: async () => {},
     beforeStep: (step, index) => {
       // Inside the first step's transaction, before its comment.
-      if (index === 0 && render.createVersionTable) script += terminate(createVersionTableSql(driver, ref))
+      if (index === 0 && render.createVersionTable)
+        script += terminate(createVersionTableSql(driver, ref))
       script += `-- ${stepText(step)}\n\n`
     },
     context: () => context,
@@ -62,7 +63,10 @@ export async function writeEnsureVersionScript(options: RuntimeOptions): Promise
   const driver = await loadDriver(options.url.dialect)
   options.log(logLine('Generating static SQL'))
   const create = terminate(
-    createVersionTableSql(driver, { table: options.versionTable, schema: options.versionTableSchema }),
+    createVersionTableSql(driver, {
+      table: options.versionTable,
+      schema: options.versionTableSchema,
+    }),
   )
   return driver.scriptTransactions ? `BEGIN;\n\n${create}COMMIT;\n\n` : create
 }

@@ -69,7 +69,10 @@ export function logLine(message: string): string {
  *   await session.run(planFor(rows))
  * })
  */
-export async function withDatabase<T>(options: SessionOptions, fn: (session: Session) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  options: SessionOptions,
+  fn: (session: Session) => Promise<T>,
+): Promise<T> {
   // Loaded here so that commands without a database never load Kysely or a driver.
   const { openSession } = await import('./online.js')
   return openSession(options, fn)

@@ -69,19 +69,29 @@ function describeChange(change: RowChange): string {
   }
 }
 
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error)
 
 /** Whether the version table exists (creating nothing). */
-export async function versionTableExists(db: Kysely<any>, driver: RuntimeDriver, ref: VersionTableRef): Promise<boolean> {
+export async function versionTableExists(
+  db: Kysely<any>,
+  driver: RuntimeDriver,
+  ref: VersionTableRef,
+): Promise<boolean> {
   const { sql, parameters } = driver.tableExists(ref)
   try {
-    const result = await db.executeQuery<{ present: unknown }>(CompiledQuery.raw(sql, [...parameters]))
+    const result = await db.executeQuery<{ present: unknown }>(
+      CompiledQuery.raw(sql, [...parameters]),
+    )
     const present = result.rows[0]?.present
     return present === true || Number(present) > 0
   } catch (error) {
-    throw new DatabaseError(`could not look up the version table '${displayName(ref)}': ${messageOf(error)}`, {
-      cause: error,
-    })
+    throw new DatabaseError(
+      `could not look up the version table '${displayName(ref)}': ${messageOf(error)}`,
+      {
+        cause: error,
+      },
+    )
   }
 }
 
@@ -90,7 +100,11 @@ export async function versionTableExists(db: Kysely<any>, driver: RuntimeDriver,
  * ORDER BY: behavior.md b.4 speaks of "the first row the table returns"), or
  * none when the table does not exist.
  */
-export async function readVersionRows(db: Kysely<any>, driver: RuntimeDriver, ref: VersionTableRef): Promise<string[]> {
+export async function readVersionRows(
+  db: Kysely<any>,
+  driver: RuntimeDriver,
+  ref: VersionTableRef,
+): Promise<string[]> {
   if (!(await versionTableExists(db, driver, ref))) return []
   try {
     const result = await db.executeQuery<{ version_num: string }>(
@@ -98,30 +112,47 @@ export async function readVersionRows(db: Kysely<any>, driver: RuntimeDriver, re
     )
     return result.rows.map((row) => row.version_num)
   } catch (error) {
-    throw new DatabaseError(`could not read the version table '${displayName(ref)}': ${messageOf(error)}`, { cause: error })
+    throw new DatabaseError(
+      `could not read the version table '${displayName(ref)}': ${messageOf(error)}`,
+      { cause: error },
+    )
   }
 }
 
 /** Create the version table unless it exists. */
-export async function ensureVersionTable(db: Kysely<any>, driver: RuntimeDriver, ref: VersionTableRef): Promise<void> {
+export async function ensureVersionTable(
+  db: Kysely<any>,
+  driver: RuntimeDriver,
+  ref: VersionTableRef,
+): Promise<void> {
   if (await versionTableExists(db, driver, ref)) return
   try {
     await db.executeQuery(CompiledQuery.raw(createVersionTableSql(driver, ref)))
   } catch (error) {
-    throw new DatabaseError(`could not create the version table '${displayName(ref)}': ${messageOf(error)}`, {
-      cause: error,
-    })
+    throw new DatabaseError(
+      `could not create the version table '${displayName(ref)}': ${messageOf(error)}`,
+      {
+        cause: error,
+      },
+    )
   }
 }
 
 /** Delete every row of the version table (which must exist). */
-export async function deleteAllRows(db: Kysely<any>, driver: RuntimeDriver, ref: VersionTableRef): Promise<void> {
+export async function deleteAllRows(
+  db: Kysely<any>,
+  driver: RuntimeDriver,
+  ref: VersionTableRef,
+): Promise<void> {
   try {
     await db.executeQuery(CompiledQuery.raw(`DELETE FROM ${qualifiedName(driver, ref)}`))
   } catch (error) {
-    throw new DatabaseError(`could not empty the version table '${displayName(ref)}': ${messageOf(error)}`, {
-      cause: error,
-    })
+    throw new DatabaseError(
+      `could not empty the version table '${displayName(ref)}': ${messageOf(error)}`,
+      {
+        cause: error,
+      },
+    )
   }
 }
 

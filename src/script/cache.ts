@@ -40,10 +40,16 @@ export class ScanCache {
 
   /** The cache of one project and set of version locations; empty when missing or unreadable. */
   static open(folder: string, key: string): ScanCache {
-    const file = join(folder, `scan-${createHash('sha1').update(key).digest('hex').slice(0, 16)}.json`)
+    const file = join(
+      folder,
+      `scan-${createHash('sha1').update(key).digest('hex').slice(0, 16)}.json`,
+    )
     let entries = new Map<string, Entry>()
     try {
-      const data = JSON.parse(readFileSync(file, 'utf8')) as { format: number; entries: [string, Entry][] }
+      const data = JSON.parse(readFileSync(file, 'utf8')) as {
+        format: number
+        entries: [string, Entry][]
+      }
       if (data.format === FORMAT) entries = new Map(data.entries)
     } catch {
       // No cache yet, or a damaged one: start empty.

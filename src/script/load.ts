@@ -24,7 +24,10 @@ export interface LoadOptions {
  * Import one revision module to run it (`.js`/`.mjs` natively, `.ts`/`.mts`
  * without a build step). For many modules, {@link loadMigrations} is faster.
  */
-export async function loadMigration(path: string, options: LoadOptions = {}): Promise<MigrationModule> {
+export async function loadMigration(
+  path: string,
+  options: LoadOptions = {},
+): Promise<MigrationModule> {
   const [module] = await loadMigrations([path], options)
   return module!
 }
@@ -53,7 +56,9 @@ export async function loadMigrations(
     try {
       source = readFileSync(path, 'utf8')
     } catch (error) {
-      throw new ScriptError(`cannot read revision file '${p}': ${messageOf(error)}`, p, { cause: error })
+      throw new ScriptError(`cannot read revision file '${p}': ${messageOf(error)}`, p, {
+        cause: error,
+      })
     }
     return { path, shown: p, source, key: cacheKey(path, source) }
   })
@@ -77,7 +82,9 @@ export async function loadMigrations(
     let module = evaluated.get(id)
     if (!module) {
       const code = cacheOf(file.path).entries.get(file.key)
-      module = code ? evaluate(code, file.path, file.shown) : await importNatively(file.path, file.shown)
+      module = code
+        ? evaluate(code, file.path, file.shown)
+        : await importNatively(file.path, file.shown)
       // Like the ESM registry: importing a file twice gives the same module.
       evaluated.set(id, module)
     }
@@ -88,7 +95,8 @@ export async function loadMigrations(
 
 const evaluated = new Map<string, MigrationModule>()
 
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error)
 
 // Bump when the transformation below changes, so old cache entries are not reused.
 const PIPELINE = 'retort-load-4'
@@ -119,7 +127,8 @@ function cacheOf(path: string): TranspileCache {
   let dir = cacheDirByFolder.get(folder)
   if (dir === undefined) cacheDirByFolder.set(folder, (dir = cacheDirFor(folder)))
   let cache = cachesByDir.get(dir)
-  if (!cache) cachesByDir.set(dir, (cache = openCache(dir, dir !== tempCacheDir() || isPrivateFolder(dir))))
+  if (!cache)
+    cachesByDir.set(dir, (cache = openCache(dir, dir !== tempCacheDir() || isPrivateFolder(dir))))
   return cache
 }
 
@@ -137,7 +146,11 @@ function isPrivateFolder(dir: string): boolean {
     mkdirSync(dir, { recursive: true, mode: 0o700 })
     const stat = lstatSync(dir)
     const ownUid = process.getuid?.()
-    return stat.isDirectory() && (ownUid === undefined || stat.uid === ownUid) && (stat.mode & 0o022) === 0
+    return (
+      stat.isDirectory() &&
+      (ownUid === undefined || stat.uid === ownUid) &&
+      (stat.mode & 0o022) === 0
+    )
   } catch {
     return false
   }
@@ -172,7 +185,10 @@ function openCache(dir: string, trusted: boolean): TranspileCache {
   const file = join(dir, 'transpiled-v1.json')
   let entries = new Map<string, string | null>()
   try {
-    if (trusted) entries = new Map(Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string | null>))
+    if (trusted)
+      entries = new Map(
+        Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string | null>),
+      )
   } catch {
     // No cache yet, or an unreadable one: start afresh.
   }
@@ -185,7 +201,8 @@ function saveCache(cache: TranspileCache): void {
   const merged = new Map([...openCache(dirname(cache.file), true).entries, ...cache.entries])
   let entries = [...merged]
   // Entries are in insertion order, the ones read from the file first: drop the oldest.
-  if (entries.length > MAX_CACHE_ENTRIES) entries = entries.slice(entries.length - MAX_CACHE_ENTRIES)
+  if (entries.length > MAX_CACHE_ENTRIES)
+    entries = entries.slice(entries.length - MAX_CACHE_ENTRIES)
   try {
     mkdirSync(dirname(cache.file), { recursive: true })
     // Write then rename, so that a concurrent reader sees the old or the new file, never half of one.
@@ -205,7 +222,9 @@ type Esbuild = typeof esbuildModule
  * For each module, code to evaluate (see `evaluate`), or null when the
  * module must be imported natively.
  */
-async function transpileAll(files: readonly { path: string; source: string }[]): Promise<(string | null)[]> {
+async function transpileAll(
+  files: readonly { path: string; source: string }[],
+): Promise<(string | null)[]> {
   const esbuild = await import('esbuild')
   const results: (string | null | undefined)[] = files.map(() => undefined)
   // esbuild costs about a millisecond per call, whatever the input size, so
@@ -215,10 +234,14 @@ async function transpileAll(files: readonly { path: string; source: string }[]):
     return /\.m?ts$/.test(f.path) && isNamespaceSafe(body) ? [{ index: i, body }] : []
   })
   const batches: (typeof batchable)[] = []
-  for (let i = 0; i < batchable.length; i += BATCH_SIZE) batches.push(batchable.slice(i, i + BATCH_SIZE))
+  for (let i = 0; i < batchable.length; i += BATCH_SIZE)
+    batches.push(batchable.slice(i, i + BATCH_SIZE))
   await Promise.all(
     batches.map(async (batch) => {
-      const codes = await transpileBatch(esbuild, batch.map((b) => b.body))
+      const codes = await transpileBatch(
+        esbuild,
+        batch.map((b) => b.body),
+      )
       if (codes) batch.forEach((b, i) => (results[b.index] = codes[i]!))
     }),
   )
@@ -258,17 +281,24 @@ function isNamespaceSafe(body: string): boolean {
  * the batch cannot be handled so (top-level await, a syntax error): its
  * modules are then transformed one by one.
  */
-async function transpileBatch(esbuild: Esbuild, bodies: readonly string[]): Promise<string[] | null> {
+async function transpileBatch(
+  esbuild: Esbuild,
+  bodies: readonly string[],
+): Promise<string[] | null> {
   const prefix = `__retort_${createHash('sha1').update(bodies.join('\0')).digest('hex').slice(0, 10)}_`
   const input = bodies.map((body, i) => `namespace ${prefix}${i} {\n${body}\n}\n`).join('')
   let code: string
   try {
-    code = (await esbuild.transform(input, { loader: 'ts', target: 'node20', logLevel: 'silent' })).code
+    code = (await esbuild.transform(input, { loader: 'ts', target: 'node20', logLevel: 'silent' }))
+      .code
   } catch {
     return null
   }
   const codes: string[] = []
-  const chunk = new RegExp(`^var (${prefix}(\\d+));\\n(\\(\\(\\w+\\) => \\{\\n[\\s\\S]*?\\n\\}\\))\\(\\1 \\|\\| \\(\\1 = \\{\\}\\)\\);$`, 'gm')
+  const chunk = new RegExp(
+    `^var (${prefix}(\\d+));\\n(\\(\\(\\w+\\) => \\{\\n[\\s\\S]*?\\n\\}\\))\\(\\1 \\|\\| \\(\\1 = \\{\\}\\)\\);$`,
+    'gm',
+  )
   for (const match of code.matchAll(chunk)) {
     if (Number(match[2]) !== codes.length) return null
     codes.push(`${NAMESPACE_FORM}${match[3]}(${NAMESPACE_TARGET});`)
@@ -279,7 +309,11 @@ async function transpileBatch(esbuild: Esbuild, bodies: readonly string[]): Prom
 }
 
 /** esbuild's CommonJS form of one module, or null when it needs a native import. */
-async function transpileOne(esbuild: Esbuild, path: string, source: string): Promise<string | null> {
+async function transpileOne(
+  esbuild: Esbuild,
+  path: string,
+  source: string,
+): Promise<string | null> {
   try {
     const result = await esbuild.transform(source, {
       loader: /\.m?ts$/.test(path) ? 'ts' : 'js',
@@ -289,7 +323,8 @@ async function transpileOne(esbuild: Esbuild, path: string, source: string): Pro
       logLevel: 'silent',
     })
     // A warning is how esbuild says the CommonJS form differs (import.meta, for one).
-    if (result.warnings.length > 0 || /\bimport\s*\(|\bimport\.meta\b/.test(result.code)) return null
+    if (result.warnings.length > 0 || /\bimport\s*\(|\bimport\.meta\b/.test(result.code))
+      return null
     const code = stripHelpers(result.code)
     // Besides esbuild's own assignment, the module must not mention CommonJS names:
     // ESM code sees none, and here they would exist.
@@ -335,7 +370,8 @@ function stripHelpers(code: string): string {
 
 const helpers = {
   __export(target: object, all: Record<string, () => unknown>): void {
-    for (const name in all) Object.defineProperty(target, name, { get: all[name], enumerable: true })
+    for (const name in all)
+      Object.defineProperty(target, name, { get: all[name], enumerable: true })
   },
   // The exports object with its live getters serves as the module namespace.
   __toCommonJS: (exports: object): object => exports,
@@ -365,7 +401,9 @@ function evaluate(code: string, path: string, shown: string): MigrationModule {
     )
     return module.exports
   } catch (error) {
-    throw new ScriptError(`cannot load revision file '${shown}': ${messageOf(error)}`, shown, { cause: error })
+    throw new ScriptError(`cannot load revision file '${shown}': ${messageOf(error)}`, shown, {
+      cause: error,
+    })
   }
 }
 
@@ -379,10 +417,12 @@ let tsxRegistered: Promise<void> | undefined
  */
 function registerTypescript(): Promise<void> {
   // Both hooks: a `.ts` file in a package without "type": "module" is loaded as CommonJS.
-  tsxRegistered ??= Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]).then(([esm, cjs]) => {
-    esm.register()
-    cjs.register()
-  })
+  tsxRegistered ??= Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]).then(
+    ([esm, cjs]) => {
+      esm.register()
+      cjs.register()
+    },
+  )
   return tsxRegistered
 }
 
@@ -392,6 +432,8 @@ async function importNatively(path: string, shown: string): Promise<MigrationMod
     if (/\.m?ts$/.test(extname(path))) await registerTypescript()
     return (await import(url)) as MigrationModule
   } catch (error) {
-    throw new ScriptError(`cannot load revision file '${shown}': ${messageOf(error)}`, shown, { cause: error })
+    throw new ScriptError(`cannot load revision file '${shown}': ${messageOf(error)}`, shown, {
+      cause: error,
+    })
   }
 }

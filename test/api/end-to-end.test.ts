@@ -70,7 +70,11 @@ for (const db of testDatabases()) {
         'SELECT (SELECT COUNT(*) FROM customer) AS customers, (SELECT COUNT(*) FROM purchase) AS purchases',
       )
       assert.equal(Number(counts[0]!.customers), 50)
-      assert.equal(Number(counts[0]!.purchases), 100, 'the child rows survive the rebuild of their parent')
+      assert.equal(
+        Number(counts[0]!.purchases),
+        100,
+        'the child rows survive the rebuild of their parent',
+      )
       const down = await project.run('downgrade base')
       assert.equal(down.code, 0, down.stderr)
       assert.equal((await project.run('current')).stdout, '')
@@ -111,14 +115,26 @@ for (const db of testDatabases()) {
           }),
         )
         for (const r of runs) assert.equal(r.code, 0, r.stderr)
-        const log = await queryRows(db.dialect, fresh.url, 'SELECT rev FROM deploy_log ORDER BY rev')
+        const log = await queryRows(
+          db.dialect,
+          fresh.url,
+          'SELECT rev FROM deploy_log ORDER BY rev',
+        )
         assert.deepEqual(
           log.map((r) => r.rev),
           chain,
         )
         const applied = runs.map((r) => (r.stderr.match(/Running upgrade/g) ?? []).length)
-        assert.equal(applied.reduce((a, b) => a + b, 0), chain.length + 1, 'each step logged by exactly one process')
-        const version = await queryRows(db.dialect, fresh.url, 'SELECT version_num FROM deploy_version')
+        assert.equal(
+          applied.reduce((a, b) => a + b, 0),
+          chain.length + 1,
+          'each step logged by exactly one process',
+        )
+        const version = await queryRows(
+          db.dialect,
+          fresh.url,
+          'SELECT version_num FROM deploy_version',
+        )
         assert.deepEqual(version, [{ version_num: 'c5' }])
       } finally {
         other.remove()

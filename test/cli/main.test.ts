@@ -11,7 +11,11 @@ describe('retort CLI (in-process)', () => {
   let project: Project
   before(() => {
     project = makeProject({ url: 'sqlite:db.sqlite' })
-    writeRevision(project.root, { revision: 'aaaa', downRevision: null, message: 'create account table' })
+    writeRevision(project.root, {
+      revision: 'aaaa',
+      downRevision: null,
+      message: 'create account table',
+    })
     writeRevision(project.root, { revision: 'bbbb', downRevision: 'aaaa', message: 'add a column' })
   })
   after(() => project.remove())
@@ -76,7 +80,10 @@ describe('retort CLI (in-process)', () => {
 
   it('list-templates names the generic template with its description', async () => {
     const run = await project.run('list-templates')
-    assert.match(run.stdout, /^Available templates:\n\ngeneric - .+\n\nTemplates are used via the 'init' command/)
+    assert.match(
+      run.stdout,
+      /^Available templates:\n\ngeneric - .+\n\nTemplates are used via the 'init' command/,
+    )
   })
 })
 
@@ -95,7 +102,10 @@ describe('retort bin (built JavaScript, as a user runs it)', () => {
       assert.equal(run('init').status, 0)
       const made = run('revision', '-m', 'create account table', '--rev-id', 'a1')
       assert.equal(made.status, 0, made.stderr)
-      assert.equal(made.stdout, 'Generating migrations/versions/a1_create_account_table.ts ...  done\n')
+      assert.equal(
+        made.stdout,
+        'Generating migrations/versions/a1_create_account_table.ts ...  done\n',
+      )
       const up = run('upgrade', 'heads')
       assert.equal(up.status, 0, up.stderr)
       assert.equal(run('current').stdout, 'a1 (head)\n')

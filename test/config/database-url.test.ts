@@ -24,7 +24,11 @@ describe('parseDatabaseUrl', () => {
   it('maps postgres/postgresql and mysql/mariadb schemes (with an optional +driver) to their dialects', () => {
     const cases: [string, string, string][] = [
       ['postgres://u@h/db', 'postgres', 'postgres://u@h/db'],
-      ['postgresql://u:p@h:5433/db?options=-c%20search_path%3Dx', 'postgres', 'postgres://u:p@h:5433/db?options=-c%20search_path%3Dx'],
+      [
+        'postgresql://u:p@h:5433/db?options=-c%20search_path%3Dx',
+        'postgres',
+        'postgres://u:p@h:5433/db?options=-c%20search_path%3Dx',
+      ],
       ['postgresql+psycopg2://u@h/db', 'postgres', 'postgres://u@h/db'],
       ['mysql://root@127.0.0.1:3306/test', 'mysql', 'mysql://root@127.0.0.1:3306/test'],
       ['mariadb://root@h/test', 'mysql', 'mysql://root@h/test'],
@@ -54,9 +58,15 @@ describe('parseDatabaseUrl', () => {
 describe('maskUrl', () => {
   it('replaces the password with *** and leaves the rest', () => {
     assert.equal(maskUrl('postgres://scott:tiger@host/db'), 'postgres://scott:***@host/db')
-    assert.equal(maskUrl('mysql://root:p%40ss@127.0.0.1:3306/test'), 'mysql://root:***@127.0.0.1:3306/test')
+    assert.equal(
+      maskUrl('mysql://root:p%40ss@127.0.0.1:3306/test'),
+      'mysql://root:***@127.0.0.1:3306/test',
+    )
     assert.equal(maskUrl('postgres://scott@host/db'), 'postgres://scott@host/db')
-    assert.equal(maskUrl('postgres://host/db?user=a&password=secret'), 'postgres://host/db?user=a&password=***')
+    assert.equal(
+      maskUrl('postgres://host/db?user=a&password=secret'),
+      'postgres://host/db?user=a&password=***',
+    )
     assert.equal(maskUrl('sqlite:./retort.db'), 'sqlite:./retort.db')
   })
 })

@@ -3,7 +3,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { parseRevisionSource } from '../../src/script/parse.js'
-import { queryRows, testDatabases, type TestDatabase, type TestDialect } from '../helpers/databases.js'
+import {
+  queryRows,
+  testDatabases,
+  type TestDatabase,
+  type TestDialect,
+} from '../helpers/databases.js'
 import { makeProject, writeRevision, type RevisionSpec } from '../helpers/project.js'
 
 /**
@@ -41,11 +46,22 @@ function translateExtraFile(path: string, content: string): { path: string; cont
   if (!path.endsWith('.py')) return { path, content }
   if (content.includes('def upgrade(:')) {
     // A file whose identifier exports cannot be read: an unterminated literal.
-    return { path: tsPath, content: "export const revision = 'bbbb'\nexport const downRevision = 'aaaa\n" }
+    return {
+      path: tsPath,
+      content: "export const revision = 'bbbb'\nexport const downRevision = 'aaaa\n",
+    }
   }
   const doc = /^"""([\s\S]*?)"""/.exec(content)
   const lines: string[] = []
-  if (doc) lines.push('/**', ...doc[1]!.trim().split('\n').map((l) => ` * ${l}`.trimEnd()), ' */')
+  if (doc)
+    lines.push(
+      '/**',
+      ...doc[1]!
+        .trim()
+        .split('\n')
+        .map((l) => ` * ${l}`.trimEnd()),
+      ' */',
+    )
   const names: Record<string, string> = {
     revision: 'revision',
     down_revision: 'downRevision',
@@ -114,7 +130,10 @@ const asList = (v: string | readonly string[] | null | undefined): string[] =>
  * (a **Retort:** rule of behavior.md), keyed `<scenario>#<step number>`,
  * with what Retort does instead.
  */
-const RETORT_DIFFERS: Record<string, Partial<Step> & { why: string; sameStdoutAs?: string; absent?: string }> = {
+const RETORT_DIFFERS: Record<
+  string,
+  Partial<Step> & { why: string; sameStdoutAs?: string; absent?: string }
+> = {
   'depends-on-effective-head#11': {
     why: 'c.3: downgrading to a revision applied only through a dependency is a no-op',
     fails: false,
@@ -150,7 +169,10 @@ const RETORT_DIFFERS: Record<string, Partial<Step> & { why: string; sameStdoutAs
     stdout: 'b1 (feat) (head)\n',
   },
   'stamp-multiple-targets-across-branches#3': { why: 'follows from #2', stdout: 'c1\nz1\n' },
-  'stamp-multiple-targets-across-branches#4': { why: 'follows from #2', versionTable: ['c1', 'z1'] },
+  'stamp-multiple-targets-across-branches#4': {
+    why: 'follows from #2',
+    versionTable: ['c1', 'z1'],
+  },
   'stamp-multiple-targets-across-branches#5': { why: 'follows from #2', stdout: 'c1\nz1\n' },
 }
 
@@ -181,24 +203,42 @@ async function runScenario(s: Scenario, testDb: TestDatabase): Promise<void> {
       }
       const run = await project.run(step.command)
       if (step.fails) {
-        assert.equal(run.code, step.exitCode ?? 1, `${where}: should fail with exit ${step.exitCode}\n${run.stderr}`)
-        assert.match(run.stderr, /FAILED: |usage error|error:/, `${where}: failure reason on stderr`)
+        assert.equal(
+          run.code,
+          step.exitCode ?? 1,
+          `${where}: should fail with exit ${step.exitCode}\n${run.stderr}`,
+        )
+        assert.match(
+          run.stderr,
+          /FAILED: |usage error|error:/,
+          `${where}: failure reason on stderr`,
+        )
       } else {
         assert.equal(run.code, 0, `${where}: exit code, stderr:\n${run.stderr}`)
-        const reference = differs?.sameStdoutAs ? await project.run(differs.sameStdoutAs) : undefined
+        const reference = differs?.sameStdoutAs
+          ? await project.run(differs.sameStdoutAs)
+          : undefined
         let expected = reference ? reference.stdout : (step.stdout ?? '')
         let actual = run.stdout
         if (step.command.startsWith('current -v')) {
-          expected = expected.replace(/^Current revision\(s\) for .*:$/m, 'Current revision(s) for URL:')
-          actual = actual.replace(/^Current revision\(s\) for .*:$/m, 'Current revision(s) for URL:')
+          expected = expected.replace(
+            /^Current revision\(s\) for .*:$/m,
+            'Current revision(s) for URL:',
+          )
+          actual = actual.replace(
+            /^Current revision\(s\) for .*:$/m,
+            'Current revision(s) for URL:',
+          )
         }
         if (step.command.includes('--sql')) {
           // The recorded scripts are SQLite's (or the scenario's own URL's); other dialects render their own.
-          if (!db || db.dialect === 'sqlite') assert.equal(normalizeSql(actual), normalizeSql(expected), where)
-        }
-        else assert.equal(actual, expected, where)
+          if (!db || db.dialect === 'sqlite')
+            assert.equal(normalizeSql(actual), normalizeSql(expected), where)
+        } else assert.equal(actual, expected, where)
         const logLines = run.stderr.split('\n').filter((l) => l.startsWith('INFO  '))
-        const expectedLog = (reference ? reference.stderr : (step.stderr ?? '')).split('\n').filter((l) => l.startsWith('INFO  '))
+        const expectedLog = (reference ? reference.stderr : (step.stderr ?? ''))
+          .split('\n')
+          .filter((l) => l.startsWith('INFO  '))
         assert.deepEqual(logLines, expectedLog, `${where}: log lines`)
         if (step.warnings?.length) assert.match(run.stderr, /WARN/, `${where}: a warning`)
       }
@@ -209,7 +249,11 @@ async function runScenario(s: Scenario, testDb: TestDatabase): Promise<void> {
           `${where}: version table`,
         )
       }
-      if (differs?.absent) assert.ok(!existsSync(join(project.root, differs.absent)), `${where}: ${differs.absent} not written`)
+      if (differs?.absent)
+        assert.ok(
+          !existsSync(join(project.root, differs.absent)),
+          `${where}: ${differs.absent} not written`,
+        )
       for (const c of step.creates ?? []) {
         const dir = join(project.root, c.versionLocation)
         const file = readdirSync(dir).find((f) => f.startsWith(`${c.revision}_`))
@@ -221,7 +265,10 @@ async function runScenario(s: Scenario, testDb: TestDatabase): Promise<void> {
         assert.deepEqual(parsed.dependsOn, asList(c.dependsOn), `${where}: dependsOn`)
         assert.equal(parsed.doc.split('\n')[0], c.message || 'empty message', `${where}: message`)
         // As the examples did: the random Create Date becomes the fixed one, so later `show` output compares.
-        writeFileSync(join(dir, file), text.replace(/Create Date: .*/, 'Create Date: 2020-01-01 00:00:00.000000'))
+        writeFileSync(
+          join(dir, file),
+          text.replace(/Create Date: .*/, 'Create Date: 2020-01-01 00:00:00.000000'),
+        )
       }
     }
   } finally {

@@ -205,14 +205,9 @@ describe('b.3 symbols', () => {
     assertResolution(() => resolve('feat@3cff'), ["'3cff'"])
   })
 
-  it(
-    "fails for 'L@R' with R off the label's lineage, saying it is not on the branch",
-    {
-    },
-    () => {
-      assertResolution(() => resolve('feat@3cff00'), ['3cff00', 'feat'])
-    },
-  )
+  it("fails for 'L@R' with R off the label's lineage, saying it is not on the branch", {}, () => {
+    assertResolution(() => resolve('feat@3cff00'), ['3cff00', 'feat'])
+  })
 
   it("fails for 'L@R' with an unknown R, naming it", () => {
     assertResolution(() => resolve('feat@nope'), ["'nope'"])

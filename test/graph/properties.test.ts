@@ -3,7 +3,13 @@ import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { RetortError } from '../../src/errors.js'
 import { resolveLookup, resolveSymbolic } from '../../src/graph/identifiers.js'
-import { currentHeads, historyRange, planDowngrade, planStamp, planUpgrade } from '../../src/graph/plans.js'
+import {
+  currentHeads,
+  historyRange,
+  planDowngrade,
+  planStamp,
+  planUpgrade,
+} from '../../src/graph/plans.js'
 import { RevisionMap } from '../../src/graph/revision-map.js'
 import { orderWalk } from '../../src/graph/walk.js'
 import type { RevisionRecord } from '../../src/graph/revision.js'
@@ -50,7 +56,8 @@ const graphArb = fc
     return records
   })
 
-const ids = (map: RevisionMap, xs: readonly number[]): string[] => xs.map((x) => map.revisions[x]!.id)
+const ids = (map: RevisionMap, xs: readonly number[]): string[] =>
+  xs.map((x) => map.revisions[x]!.id)
 
 /** behavior.md c.1 exactly as written: ancestor sets per open path, recomputed at every step. */
 function referenceWalk(map: RevisionMap, set: Uint8Array, starts: number[]): number[] {
@@ -104,7 +111,6 @@ describe('graph properties over random histories', () => {
     )
   })
 
-
   it('heads are exactly the revisions no other revision names as a down revision', () => {
     fc.assert(
       fc.property(graphArb, (records) => {
@@ -128,13 +134,16 @@ describe('graph properties over random histories', () => {
         const a = map.revisions[x % map.size]!
         const b = map.revisions[y % map.size]!
         if (!map.isAncestor(a.index, b.index, true)) return
-        const listed = historyRange(map, `${a.id}:${b.id}`).map((r) => r.id).sort()
+        const listed = historyRange(map, `${a.id}:${b.id}`)
+          .map((r) => r.id)
+          .sort()
         const expected = map.revisions
           .filter(
             (r) =>
               map.isAncestor(r.index, b.index, true) &&
               (r.index === a.index ||
-                (map.isAncestor(a.index, r.index, false) && !map.isAncestor(r.index, a.index, true))),
+                (map.isAncestor(a.index, r.index, false) &&
+                  !map.isAncestor(r.index, a.index, true))),
           )
           .map((r) => r.id)
           .sort()
@@ -196,13 +205,23 @@ describe('graph properties over random histories', () => {
         assert.deepEqual([...rows].sort(), map.realHeads.map((h) => h.id).sort())
         assert.equal(up.steps.length, map.size)
         assert.deepEqual(
-          currentHeads(map, rows).map((r) => r.id).sort(),
+          currentHeads(map, rows)
+            .map((r) => r.id)
+            .sort(),
           map.heads.map((h) => h.id).sort(),
         )
         const down = planDowngrade(map, rows, 'base')
         assert.equal(down.steps.length, map.size)
         const target = map.revisions[pick % map.size]!
-        for (const name of [target.id, '-1', '+1', 'head', `${target.id}@head`, 'head-1', `${target.id}+1`]) {
+        for (const name of [
+          target.id,
+          '-1',
+          '+1',
+          'head',
+          `${target.id}@head`,
+          'head-1',
+          `${target.id}+1`,
+        ]) {
           clean(() => planUpgrade(map, rows.slice(0, 1), name))
           clean(() => planDowngrade(map, rows, name))
           clean(() => resolveLookup(map, name))

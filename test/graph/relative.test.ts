@@ -154,8 +154,7 @@ describe('b.4 +N and -N from the current rows', () => {
 
   it(
     "downgrades '-1' with several rows only on the first row's branch, even at a branch point",
-    {
-    },
+    {},
     () => {
       // docs-branches-explicit: both heads sit right above the branch point 1975ea83b712.
       const explicit = graphOf({
@@ -170,20 +169,12 @@ describe('b.4 +N and -N from the current rows', () => {
     },
   )
 
-  it(
-    "walks '-2' with several rows down the first row's branch",
-    {
-    },
-    () => {
-      const r = down(twoBranches, ['d2d2', 'd1d1'], '-2')
-      assert.deepEqual(r.lines, [
-        'Running downgrade d2d2 -> c2c2',
-        'Running downgrade c2c2 -> bbbb',
-      ])
-      assert.deepEqual(r.rows, ['d1d1'])
-      assert.equal(r.warnings.length, 1)
-    },
-  )
+  it("walks '-2' with several rows down the first row's branch", {}, () => {
+    const r = down(twoBranches, ['d2d2', 'd1d1'], '-2')
+    assert.deepEqual(r.lines, ['Running downgrade d2d2 -> c2c2', 'Running downgrade c2c2 -> bbbb'])
+    assert.deepEqual(r.rows, ['d1d1'])
+    assert.equal(r.warnings.length, 1)
+  })
 
   it("does not warn for '-1' with a single row", () => {
     assert.deepEqual(down(linear, ['cccc3'], '-1').warnings, [])
@@ -321,15 +312,10 @@ describe('b.4 L@+N, L@-N, L@head-N, L@base+N', () => {
     assert.deepEqual(b.rows, ['d2d2'])
   })
 
-  it(
-    "fails for 'L@-N' when no row is on L's lineage, naming L",
-    {
-    },
-    () => {
-      // label-relative-targets: Alembic crashes (AssertionError); rows d2d2 must stay untouched.
-      assertRevisionError(() => down(twoBranches, ['d2d2'], 'c1branch@-1'), /c1branch/)
-    },
-  )
+  it("fails for 'L@-N' when no row is on L's lineage, naming L", {}, () => {
+    // label-relative-targets: Alembic crashes (AssertionError); rows d2d2 must stay untouched.
+    assertRevisionError(() => down(twoBranches, ['d2d2'], 'c1branch@-1'), /c1branch/)
+  })
 
   it("downgrades 'L@-N' from a revision applied only through a dependency", () => {
     // depends-on-effective-head: y2 revises y1 and depends on x1.

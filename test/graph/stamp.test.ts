@@ -95,16 +95,11 @@ describe('c.6 stamp', () => {
     assert.deepEqual(r.rows, ['m', 'z2'])
   })
 
-  it(
-    "empties the table for 'base', one step per row",
-    {
-    },
-    () => {
-      const r = stamp(across, ['m', 'z2'], 'base')
-      assert.deepEqual(r.lines, ['Running stamp_revision m -> ', 'Running stamp_revision z2 -> '])
-      assert.deepEqual(r.rows, [])
-    },
-  )
+  it("empties the table for 'base', one step per row", {}, () => {
+    const r = stamp(across, ['m', 'z2'], 'base')
+    assert.deepEqual(r.lines, ['Running stamp_revision m -> ', 'Running stamp_revision z2 -> '])
+    assert.deepEqual(r.rows, [])
+  })
 
   it("empties the table for 'base'", () => {
     const r = stamp(across, ['m', 'z2'], 'base')
@@ -157,8 +152,7 @@ describe('c.6 stamp', () => {
 
   it(
     'inserts the second of two siblings once the first has moved the shared row, showing that row',
-    {
-    },
+    {},
     () => {
       const r = stamp(across, ['a', 'z1'], 'c1', 'c2')
       assert.deepEqual(r.lines, [

@@ -427,8 +427,7 @@ describe('c.3 downgrade', () => {
 
   it(
     "fails with 'Not a valid downgrade target' when the label part is on none of the roots",
-    {
-    },
+    {},
     () => {
       const g = graphOf(
         { aaaa: [], bbbb: ['aaaa'], c1c1: ['bbbb'], c2c2: ['bbbb'], z1: [] },

@@ -56,7 +56,9 @@ const sqlite: TestDatabase = {
 function postgres(url: string | undefined): TestDatabase {
   return {
     dialect: 'postgres',
-    skip: url ? undefined : 'RETORT_TEST_PG_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/test)',
+    skip: url
+      ? undefined
+      : 'RETORT_TEST_PG_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/test)',
     async fresh() {
       const schema = uniqueName()
       const client = new pg.Client({ connectionString: url })
@@ -80,7 +82,9 @@ function postgres(url: string | undefined): TestDatabase {
 function mariadb(url: string | undefined): TestDatabase {
   return {
     dialect: 'mysql',
-    skip: url ? undefined : 'RETORT_TEST_MYSQL_URL is not set (e.g. mysql://root@127.0.0.1:3306/test)',
+    skip: url
+      ? undefined
+      : 'RETORT_TEST_MYSQL_URL is not set (e.g. mysql://root@127.0.0.1:3306/test)',
     async fresh() {
       const name = uniqueName()
       const conn = await mysql.createConnection(url!)
@@ -103,7 +107,11 @@ function mariadb(url: string | undefined): TestDatabase {
 
 /** Every database of the test matrix, with a skip reason for the absent ones. */
 export function testDatabases(): readonly TestDatabase[] {
-  const all = [sqlite, postgres(process.env.RETORT_TEST_PG_URL), mariadb(process.env.RETORT_TEST_MYSQL_URL)]
+  const all = [
+    sqlite,
+    postgres(process.env.RETORT_TEST_PG_URL),
+    mariadb(process.env.RETORT_TEST_MYSQL_URL),
+  ]
   if (requireAll) {
     const missing = all.filter((d) => d.skip).map((d) => `${d.dialect}: ${d.skip}`)
     if (missing.length) throw new Error(`RETORT_TEST_ALL_DBS=1 but ${missing.join('; ')}`)
@@ -112,7 +120,11 @@ export function testDatabases(): readonly TestDatabase[] {
 }
 
 /** Run one query on a test database through its own driver and return the rows. */
-export async function queryRows(dialect: TestDialect, url: string, text: string): Promise<Record<string, unknown>[]> {
+export async function queryRows(
+  dialect: TestDialect,
+  url: string,
+  text: string,
+): Promise<Record<string, unknown>[]> {
   if (dialect === 'sqlite') {
     const { default: Sqlite } = await import('better-sqlite3')
     const db = new Sqlite(url.replace(/^sqlite:/, ''))

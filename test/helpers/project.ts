@@ -23,7 +23,12 @@ const slug = (message: string): string => (message.match(/\w+/g) ?? []).join('_'
 
 /** The text of a revision file in the shape the examples use (fixed Create Date). */
 export function revisionSource(r: RevisionSpec): string {
-  const down = r.downRevision === null ? [] : typeof r.downRevision === 'string' ? [r.downRevision] : r.downRevision
+  const down =
+    r.downRevision === null
+      ? []
+      : typeof r.downRevision === 'string'
+        ? [r.downRevision]
+        : r.downRevision
   return [
     '/**',
     ` * ${r.message}`,

@@ -28,15 +28,27 @@ const available = new Map(testDatabases().map((d) => [d.dialect, d.skip]))
 
 describe('connection failures', () => {
   it('reports a SQLite file whose folder does not exist', async () => {
-    await assertConnectionError('sqlite:/nonexistent-retort/x.db', 'sqlite:/nonexistent-retort/x.db', /directory does not exist/)
+    await assertConnectionError(
+      'sqlite:/nonexistent-retort/x.db',
+      'sqlite:/nonexistent-retort/x.db',
+      /directory does not exist/,
+    )
   })
 
   it('reports an unreachable PostgreSQL server without the password', async () => {
-    await assertConnectionError('postgres://scott:s3cret@127.0.0.1:1/test', 'postgres://scott:***@127.0.0.1:1/test', /ECONNREFUSED/)
+    await assertConnectionError(
+      'postgres://scott:s3cret@127.0.0.1:1/test',
+      'postgres://scott:***@127.0.0.1:1/test',
+      /ECONNREFUSED/,
+    )
   })
 
   it('reports an unreachable MySQL server without the password', async () => {
-    await assertConnectionError('mysql://scott:s3cret@127.0.0.1:1/test', 'mysql://scott:***@127.0.0.1:1/test', /ECONNREFUSED/)
+    await assertConnectionError(
+      'mysql://scott:s3cret@127.0.0.1:1/test',
+      'mysql://scott:***@127.0.0.1:1/test',
+      /ECONNREFUSED/,
+    )
   })
 
   it('reports a login PostgreSQL refuses', { skip: available.get('postgres') }, async () => {
@@ -50,7 +62,11 @@ describe('connection failures', () => {
     const u = new URL(process.env.RETORT_TEST_MYSQL_URL!)
     u.username = 'no_such_user'
     u.password = 's3cret'
-    await assertConnectionError(u.toString(), u.toString().replace('s3cret', '***'), /Access denied/)
+    await assertConnectionError(
+      u.toString(),
+      u.toString().replace('s3cret', '***'),
+      /Access denied/,
+    )
   })
 
   it('runs on an in-memory SQLite database', async () => {

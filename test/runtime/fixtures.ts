@@ -35,30 +35,66 @@ export function writeRevision(
     `export const branchLabels = null`,
     `export const dependsOn = null`,
   ]
-  if (bodies.upgrade !== undefined) lines.push(`export async function upgrade(${param}) {\n  void op; void db\n${bodies.upgrade}\n}`)
-  if (bodies.downgrade !== undefined) lines.push(`export async function downgrade(${param}) {\n  void op; void db\n${bodies.downgrade}\n}`)
+  if (bodies.upgrade !== undefined)
+    lines.push(
+      `export async function upgrade(${param}) {\n  void op; void db\n${bodies.upgrade}\n}`,
+    )
+  if (bodies.downgrade !== undefined)
+    lines.push(
+      `export async function downgrade(${param}) {\n  void op; void db\n${bodies.downgrade}\n}`,
+    )
   writeFileSync(path, lines.join('\n') + '\n')
   return path
 }
 
 /** An upgrade step of a linear chain: `prev -> id`, INSERT for a base, else UPDATE. */
-export function upgradeStep(id: string, path: string, prev: string | undefined, message = `rev ${id}`): PlanStep {
-  const rowChanges: RowChange[] = prev === undefined ? [{ kind: 'insert', revision: id }] : [{ kind: 'update', from: prev, to: id }]
-  return { verb: 'upgrade', revision: id, path, from: prev === undefined ? [] : [prev], to: [id], message, rowChanges }
+export function upgradeStep(
+  id: string,
+  path: string,
+  prev: string | undefined,
+  message = `rev ${id}`,
+): PlanStep {
+  const rowChanges: RowChange[] =
+    prev === undefined
+      ? [{ kind: 'insert', revision: id }]
+      : [{ kind: 'update', from: prev, to: id }]
+  return {
+    verb: 'upgrade',
+    revision: id,
+    path,
+    from: prev === undefined ? [] : [prev],
+    to: [id],
+    message,
+    rowChanges,
+  }
 }
 
 /** Upgrade steps for a linear chain of revisions (ids in order), starting after `after`. */
-export function linearPlan(revisions: readonly { id: string; path: string }[], after?: string): PlanStep[] {
+export function linearPlan(
+  revisions: readonly { id: string; path: string }[],
+  after?: string,
+): PlanStep[] {
   const start = after === undefined ? 0 : revisions.findIndex((r) => r.id === after) + 1
-  return revisions.slice(start).map((r, i) => upgradeStep(r.id, r.path, i + start === 0 ? undefined : revisions[i + start - 1]!.id))
+  return revisions
+    .slice(start)
+    .map((r, i) =>
+      upgradeStep(r.id, r.path, i + start === 0 ? undefined : revisions[i + start - 1]!.id),
+    )
 }
 
-export function stampStep(from: readonly string[], to: readonly string[], rowChanges: readonly RowChange[]): PlanStep {
+export function stampStep(
+  from: readonly string[],
+  to: readonly string[],
+  rowChanges: readonly RowChange[],
+): PlanStep {
   return { verb: 'stamp_revision', from, to, message: '', rowChanges }
 }
 
 /** Session options for a fresh test database. */
-export function sessionOptions(url: string, extra: Partial<SessionOptions> = {}): SessionOptions & { logs: string[] } {
+export function sessionOptions(
+  url: string,
+  extra: Partial<SessionOptions> = {},
+): SessionOptions & { logs: string[] } {
   const logs: string[] = []
   return {
     url: parseDatabaseUrl(url, tmpdir()),
@@ -86,16 +122,29 @@ export interface Inspection {
 export async function inspect(dialect: TestDialect, fresh: FreshDatabase): Promise<Inspection> {
   if (dialect === 'sqlite') {
     const db = new Database(fresh.namespace)
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name)
+    const tables = (
+      db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as {
+        name: string
+      }[]
+    ).map((r) => r.name)
     return {
       tables,
-      rows: async (table, column) => (db.prepare(`SELECT ${column} AS v FROM ${table} ORDER BY 1`).all() as { v: unknown }[]).map((r) => String(r.v)),
+      rows: async (table, column) =>
+        (
+          db.prepare(`SELECT ${column} AS v FROM ${table} ORDER BY 1`).all() as { v: unknown }[]
+        ).map((r) => String(r.v)),
       columns: async (table) =>
-        (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string; type: string; notnull: number }[]).map(
-          (c) => `${c.name} ${c.type.toLowerCase()} ${c.notnull ? 'not null' : 'null'}`,
-        ),
+        (
+          db.prepare(`PRAGMA table_info(${table})`).all() as {
+            name: string
+            type: string
+            notnull: number
+          }[]
+        ).map((c) => `${c.name} ${c.type.toLowerCase()} ${c.notnull ? 'not null' : 'null'}`),
       primaryKey: async (table) => {
-        const sql = (db.prepare(`SELECT sql FROM sqlite_master WHERE name = ?`).get(table) as { sql: string }).sql
+        const sql = (
+          db.prepare(`SELECT sql FROM sqlite_master WHERE name = ?`).get(table) as { sql: string }
+        ).sql
         const match = /CONSTRAINT (\w+) PRIMARY KEY \((\w+)\)/.exec(sql)
         return { name: match?.[1], columns: match ? [match[2]!] : [] }
       },
@@ -106,13 +155,27 @@ export async function inspect(dialect: TestDialect, fresh: FreshDatabase): Promi
     const client = new pg.Client({ connectionString: fresh.url })
     await client.connect()
     const schema = fresh.namespace
-    const tables = (await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema])).rows.map((r) => r.table_name as string)
+    const tables = (
+      await client.query(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`,
+        [schema],
+      )
+    ).rows.map((r) => r.table_name as string)
     return {
       tables,
-      rows: async (table, column) => (await client.query(`SELECT ${column}::text AS v FROM ${schema}.${table} ORDER BY 1`)).rows.map((r) => r.v as string),
+      rows: async (table, column) =>
+        (
+          await client.query(`SELECT ${column}::text AS v FROM ${schema}.${table} ORDER BY 1`)
+        ).rows.map((r) => r.v as string),
       columns: async (table) =>
-        (await client.query(`SELECT column_name, data_type, character_maximum_length, is_nullable FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`, [schema, table])).rows.map(
-          (c) => `${c.column_name} ${c.data_type}${c.character_maximum_length ? `(${c.character_maximum_length})` : ''} ${c.is_nullable === 'NO' ? 'not null' : 'null'}`,
+        (
+          await client.query(
+            `SELECT column_name, data_type, character_maximum_length, is_nullable FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
+            [schema, table],
+          )
+        ).rows.map(
+          (c) =>
+            `${c.column_name} ${c.data_type}${c.character_maximum_length ? `(${c.character_maximum_length})` : ''} ${c.is_nullable === 'NO' ? 'not null' : 'null'}`,
         ),
       primaryKey: async (table) => {
         const r = await client.query(
@@ -125,16 +188,30 @@ export async function inspect(dialect: TestDialect, fresh: FreshDatabase): Promi
     }
   }
   const conn = await mysql.createConnection(fresh.url)
-  const [tableRows] = await conn.query(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = ? ORDER BY 1`, [fresh.namespace])
+  const [tableRows] = await conn.query(
+    `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = ? ORDER BY 1`,
+    [fresh.namespace],
+  )
   return {
     tables: (tableRows as { t: string }[]).map((r) => r.t),
-    rows: async (table, column) => ((await conn.query(`SELECT ${column} AS v FROM ${table} ORDER BY 1`))[0] as { v: unknown }[]).map((r) => String(r.v)),
+    rows: async (table, column) =>
+      (
+        (await conn.query(`SELECT ${column} AS v FROM ${table} ORDER BY 1`))[0] as { v: unknown }[]
+      ).map((r) => String(r.v)),
     columns: async (table) =>
-      ((await conn.query(`SELECT column_name AS n, column_type AS t, is_nullable AS nl FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position`, [fresh.namespace, table]))[0] as { n: string; t: string; nl: string }[]).map(
-        (c) => `${c.n} ${c.t.toLowerCase()} ${c.nl === 'NO' ? 'not null' : 'null'}`,
-      ),
+      (
+        (
+          await conn.query(
+            `SELECT column_name AS n, column_type AS t, is_nullable AS nl FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position`,
+            [fresh.namespace, table],
+          )
+        )[0] as { n: string; t: string; nl: string }[]
+      ).map((c) => `${c.n} ${c.t.toLowerCase()} ${c.nl === 'NO' ? 'not null' : 'null'}`),
     primaryKey: async (table) => {
-      const [rows] = await conn.query(`SELECT constraint_name AS c, column_name AS n FROM information_schema.key_column_usage WHERE table_schema = ? AND table_name = ? AND constraint_name = 'PRIMARY'`, [fresh.namespace, table])
+      const [rows] = await conn.query(
+        `SELECT constraint_name AS c, column_name AS n FROM information_schema.key_column_usage WHERE table_schema = ? AND table_name = ? AND constraint_name = 'PRIMARY'`,
+        [fresh.namespace, table],
+      )
       return { name: undefined, columns: (rows as { n: string }[]).map((r) => r.n) }
     },
     close: () => conn.end(),

@@ -25,14 +25,23 @@ console.log(JSON.stringify(seen))
 
 describe('runtime entry modules', () => {
   it('load neither Kysely nor a database client until a database or script is used', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', child], {
-      cwd: root,
-      encoding: 'utf8',
-    })
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', child],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    )
     assert.equal(result.status, 0, result.stderr)
     const urls = JSON.parse(result.stdout) as string[]
-    assert.ok(urls.some((u) => u.endsWith('/src/runtime/session.ts')), 'the hook saw the imports')
-    const heavy = urls.filter((u) => /\/node_modules\/(kysely|pg|mysql2|better-sqlite3|esbuild)\//.test(u))
+    assert.ok(
+      urls.some((u) => u.endsWith('/src/runtime/session.ts')),
+      'the hook saw the imports',
+    )
+    const heavy = urls.filter((u) =>
+      /\/node_modules\/(kysely|pg|mysql2|better-sqlite3|esbuild)\//.test(u),
+    )
     assert.deepEqual(heavy, [])
   })
 })

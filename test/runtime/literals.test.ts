@@ -7,14 +7,22 @@ import { localTimestamp } from '../../src/runtime/drivers/literals.js'
 
 describe('SQL literals for offline scripts', () => {
   it('quotes strings with doubled quotes, and MySQL also doubles backslashes', async () => {
-    const [sqlite, postgres, mysql] = await Promise.all([loadDriver('sqlite'), loadDriver('postgres'), loadDriver('mysql')])
+    const [sqlite, postgres, mysql] = await Promise.all([
+      loadDriver('sqlite'),
+      loadDriver('postgres'),
+      loadDriver('mysql'),
+    ])
     assert.equal(sqlite.literal("O'Brien \\ x"), "'O''Brien \\ x'")
     assert.equal(postgres.literal("O'Brien \\ x"), "'O''Brien \\ x'")
     assert.equal(mysql.literal("O'Brien \\ x"), "'O''Brien \\\\ x'")
   })
 
   it('writes numbers, booleans, null, bytes and dates in each dialect', async () => {
-    const [sqlite, postgres, mysql] = await Promise.all([loadDriver('sqlite'), loadDriver('postgres'), loadDriver('mysql')])
+    const [sqlite, postgres, mysql] = await Promise.all([
+      loadDriver('sqlite'),
+      loadDriver('postgres'),
+      loadDriver('mysql'),
+    ])
     for (const d of [sqlite, postgres, mysql]) {
       assert.equal(d.literal(42), '42')
       assert.equal(d.literal(-1.5), '-1.5')
@@ -44,8 +52,20 @@ describe('SQL literals for offline scripts', () => {
       inlineParameters(`select ?, '?', "?" -- ?\n, ? /* ? */`, ['a', 'b'], 'question', lit, false),
       `select <a>, '?', "?" -- ?\n, <b> /* ? */`,
     )
-    assert.equal(inlineParameters(`select $2, $1, '$1', $$ $1 $$, $t$ $2 $t$`, ['a', 'b'], 'dollar', lit, false), `select <b>, <a>, '$1', $$ $1 $$, $t$ $2 $t$`)
-    assert.equal(inlineParameters(`select 'a\\'?', ?`, ['x'], 'question', lit, true), `select 'a\\'?', <x>`)
+    assert.equal(
+      inlineParameters(
+        `select $2, $1, '$1', $$ $1 $$, $t$ $2 $t$`,
+        ['a', 'b'],
+        'dollar',
+        lit,
+        false,
+      ),
+      `select <b>, <a>, '$1', $$ $1 $$, $t$ $2 $t$`,
+    )
+    assert.equal(
+      inlineParameters(`select 'a\\'?', ?`, ['x'], 'question', lit, true),
+      `select 'a\\'?', <x>`,
+    )
   })
 
   it('captures what a migration sends through the offline Kysely, compiled or raw', async () => {
@@ -57,7 +77,9 @@ describe('SQL literals for offline scripts', () => {
       const captured: string[] = []
       const db = driver.offline((sql) => captured.push(sql))
       await db.selectNoFrom((eb) => [eb.val("x'y").as('a')]).execute()
-      await db.executeQuery(CompiledQuery.raw(`select ${dialect === 'postgres' ? '$1' : '?'} as a, '?' as b`, ["x'y"]))
+      await db.executeQuery(
+        CompiledQuery.raw(`select ${dialect === 'postgres' ? '$1' : '?'} as a, '?' as b`, ["x'y"]),
+      )
       assert.equal(captured[0], expected)
       assert.equal(captured[1], `select 'x''y' as a, '?' as b`)
     }

@@ -9,7 +9,9 @@ import { inspect, revisionFolder, writeRevision } from './fixtures.js'
 
 const source = fileURLToPath(new URL('./lock-worker.ts', import.meta.url))
 // Inside the repository, so that the bundle finds the database clients in node_modules.
-const worker = fileURLToPath(new URL(`../../node_modules/.cache/retort-test/lock-worker-${process.pid}.mjs`, import.meta.url))
+const worker = fileURLToPath(
+  new URL(`../../node_modules/.cache/retort-test/lock-worker-${process.pid}.mjs`, import.meta.url),
+)
 
 // The worker, bundled once: a process started with tsx spends seconds
 // compiling before it runs, which would make the race slow, not more real.
@@ -30,7 +32,9 @@ after(() => rmSync(worker, { force: true }))
 
 function runWorker(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [worker, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(process.execPath, [worker, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
     let stderr = ''
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     child.on('error', reject)
@@ -58,7 +62,9 @@ for (const db of testDatabases()) {
           }),
         }))
         const results = await Promise.all(
-          Array.from({ length: WORKERS }, (_, i) => runWorker([fresh.url, JSON.stringify(revisions), String(i % 2)])),
+          Array.from({ length: WORKERS }, (_, i) =>
+            runWorker([fresh.url, JSON.stringify(revisions), String(i % 2)]),
+          ),
         )
         for (const r of results) assert.equal(r.code, 0, r.stderr)
         const seen = await inspect(db.dialect, fresh)
@@ -69,7 +75,9 @@ for (const db of testDatabases()) {
           await seen.close()
         }
         // Every step was logged once over all processes.
-        const logged = results.flatMap((r) => r.stderr.split('\n').filter((l) => l.includes('Running upgrade')))
+        const logged = results.flatMap((r) =>
+          r.stderr.split('\n').filter((l) => l.includes('Running upgrade')),
+        )
         assert.equal(logged.length, ids.length, logged.join('\n'))
       } finally {
         folder.cleanup()

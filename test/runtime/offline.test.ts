@@ -9,7 +9,14 @@ import { withDatabase } from '../../src/runtime/session.js'
 import type { RuntimeOptions } from '../../src/runtime/session.js'
 import { testDatabases } from '../helpers/databases.js'
 import type { FreshDatabase, TestDialect } from '../helpers/databases.js'
-import { inspect, linearPlan, revisionFolder, sessionOptions, stampStep, writeRevision } from './fixtures.js'
+import {
+  inspect,
+  linearPlan,
+  revisionFolder,
+  sessionOptions,
+  stampStep,
+  writeRevision,
+} from './fixtures.js'
 
 // No server behind these: offline mode must not connect.
 const URLS: Record<TestDialect, string> = {
@@ -18,7 +25,10 @@ const URLS: Record<TestDialect, string> = {
   mysql: 'mysql://scott:tiger@localhost:1/test',
 }
 
-function scriptOptions(dialect: TestDialect, extra: Partial<RuntimeOptions> = {}): RuntimeOptions & { logs: string[] } {
+function scriptOptions(
+  dialect: TestDialect,
+  extra: Partial<RuntimeOptions> = {},
+): RuntimeOptions & { logs: string[] } {
   const logs: string[] = []
   return {
     url: parseDatabaseUrl(URLS[dialect], tmpdir()),
@@ -41,7 +51,10 @@ const CREATE = `CREATE TABLE alembic_version (
 /** Three no-op revisions aaaa -> bbbb -> cccc (the examples' history). */
 function noopChain(): { plan: PlanStep[]; cleanup: () => void } {
   const folder = revisionFolder()
-  const revs = ['aaaa', 'bbbb', 'cccc'].map((id) => ({ id, path: writeRevision(folder.dir, id, { upgrade: '', downgrade: '' }) }))
+  const revs = ['aaaa', 'bbbb', 'cccc'].map((id) => ({
+    id,
+    path: writeRevision(folder.dir, id, { upgrade: '', downgrade: '' }),
+  }))
   return { plan: linearPlan(revs), cleanup: folder.cleanup }
 }
 
@@ -81,7 +94,10 @@ describe('offline scripts', () => {
     it(`writes no BEGIN/COMMIT for ${dialect} (offline-sql-sqlite)`, async () => {
       const { plan, cleanup } = noopChain()
       try {
-        assert.equal(await renderScript(scriptOptions(dialect), plan, { createVersionTable: true }), `${CREATE}${UPGRADE_BODY}`)
+        assert.equal(
+          await renderScript(scriptOptions(dialect), plan, { createVersionTable: true }),
+          `${CREATE}${UPGRADE_BODY}`,
+        )
       } finally {
         cleanup()
       }
@@ -91,9 +107,13 @@ describe('offline scripts', () => {
   it('gives each step its own BEGIN/COMMIT with transactionPerMigration, CREATE TABLE inside the first', async () => {
     const { plan, cleanup } = noopChain()
     try {
-      const script = await renderScript(scriptOptions('postgres', { transactionPerMigration: true }), plan.slice(0, 2), {
-        createVersionTable: true,
-      })
+      const script = await renderScript(
+        scriptOptions('postgres', { transactionPerMigration: true }),
+        plan.slice(0, 2),
+        {
+          createVersionTable: true,
+        },
+      )
       assert.equal(
         script,
         `BEGIN;\n\n${CREATE}-- Running upgrade  -> aaaa\n\nINSERT INTO alembic_version (version_num) VALUES ('aaaa');\n\nCOMMIT;\n\n` +
@@ -105,7 +125,10 @@ describe('offline scripts', () => {
   })
 
   it('writes BEGIN/COMMIT alone for an empty PostgreSQL plan, and nothing for SQLite', async () => {
-    assert.equal(await renderScript(scriptOptions('postgres'), [], { createVersionTable: true }), 'BEGIN;\n\nCOMMIT;\n\n')
+    assert.equal(
+      await renderScript(scriptOptions('postgres'), [], { createVersionTable: true }),
+      'BEGIN;\n\nCOMMIT;\n\n',
+    )
     assert.equal(await renderScript(scriptOptions('sqlite'), [], { createVersionTable: true }), '')
   })
 
@@ -115,9 +138,21 @@ describe('offline scripts', () => {
       const path = writeRevision(folder.dir, 'aaaa', { upgrade: '', downgrade: '' })
       const plan: PlanStep[] = [
         stampStep(['cccc'], ['m'], [{ kind: 'update', from: 'cccc', to: 'm' }]),
-        { verb: 'downgrade', revision: 'aaaa', path, from: ['aaaa'], to: [], message: 'rev aaaa', rowChanges: [{ kind: 'delete', revision: 'aaaa' }] },
+        {
+          verb: 'downgrade',
+          revision: 'aaaa',
+          path,
+          from: ['aaaa'],
+          to: [],
+          message: 'rev aaaa',
+          rowChanges: [{ kind: 'delete', revision: 'aaaa' }],
+        },
       ]
-      const script = await renderScript(scriptOptions('sqlite', { versionTableSchema: 'app' }), plan, { createVersionTable: false })
+      const script = await renderScript(
+        scriptOptions('sqlite', { versionTableSchema: 'app' }),
+        plan,
+        { createVersionTable: false },
+      )
       assert.equal(
         script,
         `-- Running stamp_revision cccc -> m\n\nUPDATE app.alembic_version SET version_num='m' WHERE app.alembic_version.version_num = 'cccc';\n\n` +
@@ -143,7 +178,9 @@ describe('offline scripts', () => {
         mysql: "insert into `account` (`id`, `name`) values (1, 'O''Brien \\\\ x')",
       }
       for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
-        const script = await renderScript(scriptOptions(dialect), plan, { createVersionTable: false })
+        const script = await renderScript(scriptOptions(dialect), plan, {
+          createVersionTable: false,
+        })
         const body =
           `-- Running upgrade  -> aaaa\n\nCREATE TABLE account (id INTEGER, name VARCHAR(50));\n\n${expected[dialect]};\n\n` +
           `INSERT INTO alembic_version (version_num) VALUES ('aaaa');\n\n`
@@ -159,7 +196,9 @@ describe('offline scripts', () => {
     try {
       writeRevision(folder.dir, 'aaaa', { upgrade: `await op.execute('SELECT 1')` })
       const plan = linearPlan([{ id: 'aaaa', path: 'aaaa_rev.ts' }])
-      const script = await renderScript(scriptOptions('sqlite', { baseDir: folder.dir }), plan, { createVersionTable: false })
+      const script = await renderScript(scriptOptions('sqlite', { baseDir: folder.dir }), plan, {
+        createVersionTable: false,
+      })
       assert.ok(script.includes('SELECT 1;'), script)
     } finally {
       folder.cleanup()
@@ -170,9 +209,13 @@ describe('offline scripts', () => {
     const seen: unknown[] = []
     const options = scriptOptions('mysql', {
       args: { k: 'v' },
-      loadMigration: async () => ({ upgrade: (ctx: any) => void seen.push([ctx.offline, ctx.dialect, ctx.args]) }),
+      loadMigration: async () => ({
+        upgrade: (ctx: any) => void seen.push([ctx.offline, ctx.dialect, ctx.args]),
+      }),
     })
-    await renderScript(options, linearPlan([{ id: 'aaaa', path: '/nowhere/aaaa.ts' }]), { createVersionTable: false })
+    await renderScript(options, linearPlan([{ id: 'aaaa', path: '/nowhere/aaaa.ts' }]), {
+      createVersionTable: false,
+    })
     assert.deepEqual(seen, [[true, { name: 'mysql', transactionalDdl: false }, { k: 'v' }]])
   })
 
@@ -190,11 +233,15 @@ function runWithClient(dialect: TestDialect, fresh: FreshDatabase, script: strin
   if (dialect === 'sqlite') {
     result = spawnSync('sqlite3', ['-bail', fresh.namespace], { input: script, encoding: 'utf8' })
   } else if (dialect === 'postgres') {
-    result = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', process.env.RETORT_TEST_PG_URL!, '-f', '-'], {
-      input: script,
-      encoding: 'utf8',
-      env: { ...process.env, PGOPTIONS: `-c search_path=${fresh.namespace}` },
-    })
+    result = spawnSync(
+      'psql',
+      ['-X', '-q', '-v', 'ON_ERROR_STOP=1', process.env.RETORT_TEST_PG_URL!, '-f', '-'],
+      {
+        input: script,
+        encoding: 'utf8',
+        env: { ...process.env, PGOPTIONS: `-c search_path=${fresh.namespace}` },
+      },
+    )
   } else {
     const u = new URL(fresh.url)
     const args = ['-h', u.hostname, '-P', u.port || '3306', '-u', decodeURIComponent(u.username)]
@@ -258,7 +305,11 @@ for (const db of testDatabases()) {
           await s.run(plan)
         })
         const options = { ...sessionOptions(offline.url), log: () => {} }
-        runWithClient(db.dialect, offline, await renderScript(options, plan, { createVersionTable: true }))
+        runWithClient(
+          db.dialect,
+          offline,
+          await renderScript(options, plan, { createVersionTable: true }),
+        )
         const expected = await snapshot(db.dialect, online)
         assert.deepEqual(expected.versions, ['a3'])
         assert.deepEqual(expected.names, ["O'Brien", 'plain'])

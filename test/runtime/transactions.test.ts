@@ -14,14 +14,24 @@ async function runFailingChain(db: TestDatabase, transactionPerMigration: boolea
   const folder = revisionFolder()
   try {
     const revs = [
-      { id: 'a1', path: writeRevision(folder.dir, 'a1', { upgrade: `await op.execute('CREATE TABLE t1 (id INTEGER)')` }) },
+      {
+        id: 'a1',
+        path: writeRevision(folder.dir, 'a1', {
+          upgrade: `await op.execute('CREATE TABLE t1 (id INTEGER)')`,
+        }),
+      },
       {
         id: 'a2',
         path: writeRevision(folder.dir, 'a2', {
           upgrade: `await op.execute('CREATE TABLE t2 (id INTEGER)')\nawait op.execute('${FAILING_SQL}')`,
         }),
       },
-      { id: 'a3', path: writeRevision(folder.dir, 'a3', { upgrade: `await op.execute('CREATE TABLE t3 (id INTEGER)')` }) },
+      {
+        id: 'a3',
+        path: writeRevision(folder.dir, 'a3', {
+          upgrade: `await op.execute('CREATE TABLE t3 (id INTEGER)')`,
+        }),
+      },
     ]
     const options = sessionOptions(fresh.url, { transactionPerMigration, lock })
     const error = await withDatabase(options, async (s) => {
@@ -95,11 +105,16 @@ for (const db of testDatabases()) {
         const seen: unknown[] = []
         const options = sessionOptions(fresh.url, {
           args: { tenant: 'x' },
-          loadMigration: async () => ({ upgrade: (ctx: any) => void seen.push([ctx.args, ctx.dialect, ctx.offline, typeof ctx.op.execute]) }),
+          loadMigration: async () => ({
+            upgrade: (ctx: any) =>
+              void seen.push([ctx.args, ctx.dialect, ctx.offline, typeof ctx.op.execute]),
+          }),
         })
         await withDatabase(options, (s) => s.run(linearPlan([{ id: 'aaaa', path }])))
         const transactionalDdl = db.dialect !== 'mysql'
-        assert.deepEqual(seen, [[{ tenant: 'x' }, { name: db.dialect, transactionalDdl }, false, 'function']])
+        assert.deepEqual(seen, [
+          [{ tenant: 'x' }, { name: db.dialect, transactionalDdl }, false, 'function'],
+        ])
       } finally {
         folder.cleanup()
         await fresh.cleanup()
@@ -155,7 +170,9 @@ for (const db of testDatabases()) {
       const fresh = await db.fresh()
       const folder = revisionFolder()
       try {
-        const a1 = writeRevision(folder.dir, 'a1', { upgrade: `await op.execute('CREATE TABLE t1 (id INTEGER)')` })
+        const a1 = writeRevision(folder.dir, 'a1', {
+          upgrade: `await op.execute('CREATE TABLE t1 (id INTEGER)')`,
+        })
         const a2 = writeRevision(folder.dir, 'a2', { downgrade: '' })
         const plan = linearPlan([
           { id: 'a1', path: a1 },
@@ -163,7 +180,9 @@ for (const db of testDatabases()) {
         ])
         await assert.rejects(
           withDatabase(sessionOptions(fresh.url), (s) => s.run(plan)),
-          (e) => e instanceof MigrationError && e.message === `revision 'a2' (${a2}) has no upgrade function to run`,
+          (e) =>
+            e instanceof MigrationError &&
+            e.message === `revision 'a2' (${a2}) has no upgrade function to run`,
         )
         const seen = await inspect(db.dialect, fresh)
         await seen.close()
@@ -178,10 +197,15 @@ for (const db of testDatabases()) {
       const fresh = await db.fresh()
       const folder = revisionFolder()
       try {
-        const path = writeRevision(folder.dir, 'a1', { upgrade: `await db.transaction().execute(async () => {})` })
+        const path = writeRevision(folder.dir, 'a1', {
+          upgrade: `await db.transaction().execute(async () => {})`,
+        })
         await assert.rejects(
           withDatabase(sessionOptions(fresh.url), (s) => s.run(linearPlan([{ id: 'a1', path }]))),
-          (e) => e instanceof MigrationError && e.cause instanceof RetortError && /cannot open its own/.test(e.message),
+          (e) =>
+            e instanceof MigrationError &&
+            e.cause instanceof RetortError &&
+            /cannot open its own/.test(e.message),
         )
       } finally {
         folder.cleanup()

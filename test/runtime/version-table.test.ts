@@ -30,7 +30,11 @@ for (const db of testDatabases()) {
         const seen = await inspect(db.dialect, fresh)
         try {
           assert.deepEqual(seen.tables, ['alembic_version'])
-          const type = { sqlite: 'varchar(32)', postgres: 'character varying(32)', mysql: 'varchar(32)' }[db.dialect]
+          const type = {
+            sqlite: 'varchar(32)',
+            postgres: 'character varying(32)',
+            mysql: 'varchar(32)',
+          }[db.dialect]
           assert.deepEqual(await seen.columns('alembic_version'), [`version_num ${type} not null`])
           const pk = await seen.primaryKey('alembic_version')
           assert.deepEqual(pk.columns, ['version_num'])
@@ -73,16 +77,26 @@ for (const db of testDatabases()) {
       const fresh = await db.fresh()
       try {
         const options = sessionOptions(fresh.url)
-        await withDatabase(options, (s) => s.run([stampStep([], ['a1'], [{ kind: 'insert', revision: 'a1' }])]))
-        await assert.rejects(
-          withDatabase(options, (s) => s.run([stampStep(['zz'], ['a2'], [{ kind: 'update', from: 'zz', to: 'a2' }])])),
-          (e) =>
-            e instanceof DatabaseError &&
-            e.message === "expected to match one row when updating 'zz' to 'a2' in 'alembic_version'; 0 found",
+        await withDatabase(options, (s) =>
+          s.run([stampStep([], ['a1'], [{ kind: 'insert', revision: 'a1' }])]),
         )
         await assert.rejects(
-          withDatabase(options, (s) => s.run([stampStep(['zz'], [], [{ kind: 'delete', revision: 'zz' }])])),
-          (e) => e instanceof DatabaseError && e.message === "expected to match one row when deleting 'zz' in 'alembic_version'; 0 found",
+          withDatabase(options, (s) =>
+            s.run([stampStep(['zz'], ['a2'], [{ kind: 'update', from: 'zz', to: 'a2' }])]),
+          ),
+          (e) =>
+            e instanceof DatabaseError &&
+            e.message ===
+              "expected to match one row when updating 'zz' to 'a2' in 'alembic_version'; 0 found",
+        )
+        await assert.rejects(
+          withDatabase(options, (s) =>
+            s.run([stampStep(['zz'], [], [{ kind: 'delete', revision: 'zz' }])]),
+          ),
+          (e) =>
+            e instanceof DatabaseError &&
+            e.message ===
+              "expected to match one row when deleting 'zz' in 'alembic_version'; 0 found",
         )
         assert.deepEqual(await withDatabase(options, (s) => s.readRows()), ['a1'])
       } finally {
@@ -114,7 +128,10 @@ for (const db of testDatabases()) {
       try {
         // The fresh database's own namespace as an explicit schema (SQLite: the main database).
         const schema = db.dialect === 'sqlite' ? 'main' : fresh.namespace
-        const options = sessionOptions(fresh.url, { versionTable: 'Retort Version', versionTableSchema: schema })
+        const options = sessionOptions(fresh.url, {
+          versionTable: 'Retort Version',
+          versionTableSchema: schema,
+        })
         await withDatabase(options, (s) =>
           s.run([
             stampStep([], ['a1'], [{ kind: 'insert', revision: 'a1' }]),

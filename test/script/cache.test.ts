@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, it } from 'node:test'
@@ -9,9 +17,13 @@ import { revisionSource } from '../helpers/project.js'
 describe('scan cache', () => {
   let root: string
   const cacheDir = (): string => join(root, 'node_modules/.cache/retort')
-  const scan = () => scanVersionLocations({ locations: ['versions'], recursive: false, rootDir: root, cache: true })
+  const scan = () =>
+    scanVersionLocations({ locations: ['versions'], recursive: false, rootDir: root, cache: true })
   const write = (id: string, down: string | null, message = `rev ${id}`): void =>
-    writeFileSync(join(root, 'versions', `${id}.ts`), revisionSource({ revision: id, downRevision: down, message }))
+    writeFileSync(
+      join(root, 'versions', `${id}.ts`),
+      revisionSource({ revision: id, downRevision: down, message }),
+    )
 
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'retort-cache-'))
@@ -53,7 +65,10 @@ describe('scan cache', () => {
 
   it('ignores a damaged cache file and rewrites it', () => {
     scan()
-    const file = join(cacheDir(), readdirSync(cacheDir()).find((f) => f.startsWith('scan-'))!)
+    const file = join(
+      cacheDir(),
+      readdirSync(cacheDir()).find((f) => f.startsWith('scan-'))!,
+    )
     writeFileSync(file, '{ not json')
     assert.deepEqual(
       scan().records.map((r) => r.revision),

@@ -1,6 +1,15 @@
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -48,8 +57,14 @@ describe('loadMigrations', () => {
   })
 
   it('loads .js and .mjs modules', async () => {
-    const js = write('aaaa_x.js', `export const revision = 'aaaa'\nexport function upgrade() { return 'js' }\n`)
-    const mjs = write('bbbb_x.mjs', `export const revision = 'bbbb'\nexport default 1\nexport function upgrade() { return 'mjs' }\n`)
+    const js = write(
+      'aaaa_x.js',
+      `export const revision = 'aaaa'\nexport function upgrade() { return 'js' }\n`,
+    )
+    const mjs = write(
+      'bbbb_x.mjs',
+      `export const revision = 'bbbb'\nexport default 1\nexport function upgrade() { return 'mjs' }\n`,
+    )
     const [a, b] = (await loadMigrations([js, mjs])) as any[]
     assert.equal(a.upgrade(), 'js')
     assert.equal(b.upgrade(), 'mjs')
@@ -69,7 +84,11 @@ describe('loadMigrations', () => {
     assert.equal(mod.commonjs, 'undefined undefined')
     assert.throws(() => mod.leak(), ReferenceError)
     // Without `this`, the module takes the batched path: the same holds there.
-    const batched = write('bbbb_x.ts', HEADER + `export const commonjs: string = typeof exports + ' ' + typeof module + ' ' + typeof require\n`)
+    const batched = write(
+      'bbbb_x.ts',
+      HEADER +
+        `export const commonjs: string = typeof exports + ' ' + typeof module + ' ' + typeof require\n`,
+    )
     const other = write('cccc_x.ts', HEADER + `export const other = 1\n`)
     const [b] = (await loadMigrations([batched, other])) as any[]
     assert.equal(b.commonjs, 'undefined undefined undefined')
@@ -80,7 +99,10 @@ describe('loadMigrations', () => {
       write('a_pkg.ts', HEADER + `import { sql } from 'kysely'\nexport const sqlRef = sql\n`),
       write('b_meta.ts', HEADER + `export const url: string = import.meta.url\n`),
       write('c_tla.ts', HEADER + `export const value: number = await Promise.resolve(42)\n`),
-      write('d_default.ts', HEADER + `export default function upgrade(): string { return 'default' }\n`),
+      write(
+        'd_default.ts',
+        HEADER + `export default function upgrade(): string { return 'default' }\n`,
+      ),
       write('e_plain.ts', HEADER + `export const plain: string = 'plain'\n`),
     ]
     const [pkg, meta, tla, def, plain] = (await loadMigrations(paths)) as any[]
@@ -93,14 +115,20 @@ describe('loadMigrations', () => {
 
   it('imports a TypeScript module natively in a package without "type": "module"', async () => {
     writeFileSync(join(project, 'package.json'), '{}\n')
-    const path = write('a_pkg.ts', HEADER + `import { sql } from 'kysely'\nexport const sqlRef = sql\n`)
+    const path = write(
+      'a_pkg.ts',
+      HEADER + `import { sql } from 'kysely'\nexport const sqlRef = sql\n`,
+    )
     const mod = (await loadMigration(path)) as any
     assert.equal(mod.revision, 'aaaa')
     assert.equal(typeof mod.sqlRef, 'function')
   })
 
   it('names the revision file in stack traces of its functions', async () => {
-    const path = write('aaaa_x.ts', HEADER + `export function upgrade(): never { throw new Error('boom') }\n`)
+    const path = write(
+      'aaaa_x.ts',
+      HEADER + `export function upgrade(): never { throw new Error('boom') }\n`,
+    )
     const mod = (await loadMigration(path)) as any
     assert.throws(
       () => mod.upgrade(),
@@ -112,7 +140,10 @@ describe('loadMigrations', () => {
     const good = write('a_good.ts', HEADER + `export const ok = true\n`)
     const broken = write('b_broken.ts', HEADER + `export const = 1\n`)
     const throwing = write('c_throwing.ts', HEADER + `throw new Error('module failed')\n`)
-    await assert.rejects(loadMigrations([good, broken]), (e) => e instanceof ScriptError && e.path === broken)
+    await assert.rejects(
+      loadMigrations([good, broken]),
+      (e) => e instanceof ScriptError && e.path === broken,
+    )
     await assert.rejects(
       loadMigrations([good, throwing]),
       (e) => e instanceof ScriptError && e.path === throwing && /module failed/.test(e.message),
@@ -167,7 +198,9 @@ describe('loadMigrations', () => {
   })
 
   it('loads many modules in order', async () => {
-    const paths = Array.from({ length: 300 }, (_, i) => write(`r${i}_x.ts`, `export const revision: string = 'r${i}'\n`))
+    const paths = Array.from({ length: 300 }, (_, i) =>
+      write(`r${i}_x.ts`, `export const revision: string = 'r${i}'\n`),
+    )
     const modules = await loadMigrations(paths)
     assert.deepEqual(
       modules.map((m) => m.revision),

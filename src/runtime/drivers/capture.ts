@@ -46,7 +46,10 @@ export interface OfflineDialectParts {
 }
 
 /** A connection-less Kysely that hands the SQL text of every statement, values inlined, to `capture`. */
-export function offlineKysely(parts: OfflineDialectParts, capture: (sql: string) => void): Kysely<any> {
+export function offlineKysely(
+  parts: OfflineDialectParts,
+  capture: (sql: string) => void,
+): Kysely<any> {
   return new Kysely<any>({
     dialect: {
       createAdapter: () => parts.createAdapter(),
@@ -57,7 +60,13 @@ export function offlineKysely(parts: OfflineDialectParts, capture: (sql: string)
           capture(
             query.parameters.length === 0
               ? query.sql
-              : inlineParameters(query.sql, query.parameters, parts.placeholders, parts.literal, parts.backslashEscapes),
+              : inlineParameters(
+                  query.sql,
+                  query.parameters,
+                  parts.placeholders,
+                  parts.literal,
+                  parts.backslashEscapes,
+                ),
           ),
         ),
     },

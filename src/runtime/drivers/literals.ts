@@ -24,7 +24,10 @@ export function renderLiteral(value: unknown, style: LiteralStyle): string {
   if (typeof value === 'bigint') return value.toString()
   if (typeof value === 'boolean') return value ? style.true : style.false
   if (value instanceof Date) return style.date(value)
-  if (value instanceof Uint8Array) return style.bytes(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex'))
+  if (value instanceof Uint8Array)
+    return style.bytes(
+      Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex'),
+    )
   if (Array.isArray(value)) return style.array(value, self)
   return quoteString(JSON.stringify(value), style.escapeBackslash)
 }
@@ -49,11 +52,13 @@ export function localTimestamp(date: Date, withOffset: boolean): string {
 
 // Words that cannot stand unquoted as a table or schema name on at least one of the dialects.
 const RESERVED = new Set(
-  ('all alter and any as asc between by case check column constraint create cross current_date current_time ' +
+  (
+    'all alter and any as asc between by case check column constraint create cross current_date current_time ' +
     'current_timestamp current_user default delete desc distinct drop else end except exists false fetch for ' +
     'foreign from full grant group having in index inner insert intersect into is join key left like limit ' +
     'natural not null offset on or order outer primary references right select session_user set table then ' +
-    'to true union unique update user using values when where with').split(' '),
+    'to true union unique update user using values when where with'
+  ).split(' '),
 )
 
 /** Quote `name` with `quote` (doubling it inside) unless it is a plain lower-case, non-reserved word. */

@@ -1,5 +1,12 @@
 import { createPool } from 'mysql2'
-import { CompiledQuery, Kysely, MysqlAdapter, MysqlDialect, MysqlIntrospector, MysqlQueryCompiler } from 'kysely'
+import {
+  CompiledQuery,
+  Kysely,
+  MysqlAdapter,
+  MysqlDialect,
+  MysqlIntrospector,
+  MysqlQueryCompiler,
+} from 'kysely'
 import { DatabaseError } from '../../errors.js'
 import type { LockTarget, RuntimeDriver } from './driver.js'
 import { LOCK_WAIT_SECONDS } from './driver.js'
@@ -71,16 +78,24 @@ export const mysqlDriver: RuntimeDriver = {
 
   async acquireLock(db, target) {
     const result = await db.executeQuery<{ acquired: number | null }>(
-      CompiledQuery.raw(`SELECT GET_LOCK(${LOCK_NAME}, ${LOCK_WAIT_SECONDS}) AS acquired`, lockParameters(target)),
+      CompiledQuery.raw(
+        `SELECT GET_LOCK(${LOCK_NAME}, ${LOCK_WAIT_SECONDS}) AS acquired`,
+        lockParameters(target),
+      ),
     )
     const acquired = result.rows[0]?.acquired
     if (acquired === 0) {
-      throw new DatabaseError(`another migration held the lock for ${LOCK_WAIT_SECONDS} s; gave up waiting`)
+      throw new DatabaseError(
+        `another migration held the lock for ${LOCK_WAIT_SECONDS} s; gave up waiting`,
+      )
     }
-    if (acquired !== 1) throw new DatabaseError('could not take the migration lock (GET_LOCK returned NULL)')
+    if (acquired !== 1)
+      throw new DatabaseError('could not take the migration lock (GET_LOCK returned NULL)')
   },
 
   async releaseLock(db, target) {
-    await db.executeQuery(CompiledQuery.raw(`SELECT RELEASE_LOCK(${LOCK_NAME})`, lockParameters(target)))
+    await db.executeQuery(
+      CompiledQuery.raw(`SELECT RELEASE_LOCK(${LOCK_NAME})`, lockParameters(target)),
+    )
   },
 }

@@ -55,7 +55,11 @@ export const postgresDriver: RuntimeDriver = {
   beginSql: 'BEGIN',
 
   async connect(url, log) {
-    const pool = new pg.Pool({ connectionString: url.connectionString, max: 1, connectionTimeoutMillis: 30_000 })
+    const pool = new pg.Pool({
+      connectionString: url.connectionString,
+      max: 1,
+      connectionTimeoutMillis: 30_000,
+    })
     // An idle client losing its server must not crash the process; the next query reports it.
     pool.on('error', () => {})
     return new Kysely<any>({ dialect: new PostgresDialect({ pool }), log })
@@ -87,10 +91,14 @@ export const postgresDriver: RuntimeDriver = {
   },
 
   async acquireLock(db, target) {
-    await db.executeQuery(CompiledQuery.raw(`SELECT pg_advisory_lock(${LOCK_KEY})`, lockParameters(target)))
+    await db.executeQuery(
+      CompiledQuery.raw(`SELECT pg_advisory_lock(${LOCK_KEY})`, lockParameters(target)),
+    )
   },
 
   async releaseLock(db, target) {
-    await db.executeQuery(CompiledQuery.raw(`SELECT pg_advisory_unlock(${LOCK_KEY})`, lockParameters(target)))
+    await db.executeQuery(
+      CompiledQuery.raw(`SELECT pg_advisory_unlock(${LOCK_KEY})`, lockParameters(target)),
+    )
   },
 }

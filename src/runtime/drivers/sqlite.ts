@@ -1,5 +1,12 @@
 import Database from 'better-sqlite3'
-import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteIntrospector, SqliteQueryCompiler } from 'kysely'
+import {
+  CompiledQuery,
+  Kysely,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from 'kysely'
 import { RetortError } from '../../errors.js'
 import type { RuntimeDriver } from './driver.js'
 import { LOCK_WAIT_SECONDS } from './driver.js'
@@ -34,7 +41,9 @@ const STATEMENT_CACHE_SIZE = 64
  * version-table UPDATE thousands of times. Keep the last few prepared
  * statements (SQLite re-prepares them itself after a schema change).
  */
-function withStatementCache(database: Database.Database): Pick<Database.Database, 'close' | 'prepare'> {
+function withStatementCache(
+  database: Database.Database,
+): Pick<Database.Database, 'close' | 'prepare'> {
   const cache = new Map<string, Database.Statement>()
   return {
     close: () => database.close(),
@@ -64,8 +73,13 @@ export const sqliteDriver: RuntimeDriver = {
   beginSql: 'BEGIN IMMEDIATE',
 
   async connect(url, log) {
-    const database = new Database(url.sqlitePath ?? ':memory:', { timeout: LOCK_WAIT_SECONDS * 1000 })
-    return new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), log })
+    const database = new Database(url.sqlitePath ?? ':memory:', {
+      timeout: LOCK_WAIT_SECONDS * 1000,
+    })
+    return new Kysely<any>({
+      dialect: new SqliteDialect({ database: withStatementCache(database) }),
+      log,
+    })
   },
 
   offline(capture) {
@@ -87,8 +101,14 @@ export const sqliteDriver: RuntimeDriver = {
   placeholder: () => '?',
 
   tableExists({ table, schema }) {
-    const master = schema === undefined ? 'sqlite_master' : `${quoteIdentifierIfNeeded(schema, '"')}.sqlite_master`
-    return { sql: `SELECT count(*) AS present FROM ${master} WHERE type = 'table' AND name = ?`, parameters: [table] }
+    const master =
+      schema === undefined
+        ? 'sqlite_master'
+        : `${quoteIdentifierIfNeeded(schema, '"')}.sqlite_master`
+    return {
+      sql: `SELECT count(*) AS present FROM ${master} WHERE type = 'table' AND name = ?`,
+      parameters: [table],
+    }
   },
 
   // The lock is a write transaction held for the whole session: other
@@ -99,7 +119,9 @@ export const sqliteDriver: RuntimeDriver = {
   // enforcement is switched off for the locked run and the whole database is
   // checked with `PRAGMA foreign_key_check` before COMMIT.
   async acquireLock(db) {
-    const { rows } = await db.executeQuery<{ foreign_keys: number }>(CompiledQuery.raw('PRAGMA foreign_keys'))
+    const { rows } = await db.executeQuery<{ foreign_keys: number }>(
+      CompiledQuery.raw('PRAGMA foreign_keys'),
+    )
     if (rows[0]?.foreign_keys) {
       enforcing.add(db)
       await db.executeQuery(CompiledQuery.raw('PRAGMA foreign_keys = OFF'))
@@ -110,7 +132,9 @@ export const sqliteDriver: RuntimeDriver = {
   async releaseLock(db, _target, commit) {
     try {
       if (commit && enforcing.has(db)) {
-        const { rows } = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw('PRAGMA foreign_key_check'))
+        const { rows } = await db.executeQuery<Record<string, unknown>>(
+          CompiledQuery.raw('PRAGMA foreign_key_check'),
+        )
         if (rows.length > 0) {
           await db.executeQuery(CompiledQuery.raw('ROLLBACK'))
           const shown = rows
