@@ -3,6 +3,7 @@ import { messageOf, type RevisionRecord } from './revision.js'
 
 /** Characters that are syntax in identifiers and so may not appear in a revision id (behavior.md a.1). */
 const ID_SYNTAX = /[@\-+:]/g
+const HAS_ID_SYNTAX = /[@\-+:]/
 /** Labels may not contain these either, nor whitespace (behavior.md a.5, Retort rule). */
 const LABEL_SYNTAX = /[@\-+:\s]/
 
@@ -32,13 +33,48 @@ export interface Revision {
   readonly isMergePoint: boolean
 }
 
-interface MutableRevision extends Revision {
-  children: Revision[]
-  branchLabels: string[]
-  isHead: boolean
-  isEffectiveHead: boolean
-  isBranchPoint: boolean
+/** A revision of the map; `message` and `children` are worked out when first asked for. */
+class RevisionNode implements Revision {
+  readonly id: string
+  readonly downRevisions: readonly string[]
+  readonly dependsOn: readonly string[]
+  readonly declaredLabels: readonly string[]
+  branchLabels: readonly string[] = NONE
+  readonly doc: string
+  readonly path: string
+  readonly isBase: boolean
+  readonly isMergePoint: boolean
+  isHead = true
+  isEffectiveHead = false
+  isBranchPoint = false
+  private messageText: string | undefined
+  private childList: readonly Revision[] | undefined
+
+  constructor(
+    readonly index: number,
+    readonly record: RevisionRecord,
+    private readonly map: RevisionMap,
+  ) {
+    this.id = record.revision
+    this.downRevisions = record.downRevisions
+    this.dependsOn = record.dependsOn
+    this.declaredLabels = record.branchLabels
+    this.doc = record.doc
+    this.path = record.path
+    this.isBase = record.downRevisions.length === 0
+    this.isMergePoint = record.downRevisions.length > 1
+  }
+
+  get message(): string {
+    return (this.messageText ??= messageOf(this.doc))
+  }
+
+  get children(): readonly Revision[] {
+    return (this.childList ??= this.map.childIdx[this.index]!.map((c) => this.map.revisions[c]!))
+  }
 }
+
+const NONE: readonly never[] = Object.freeze([])
 
 /**
  * The revision graph: revisions in load order, indexed by id and label, with
@@ -77,24 +113,7 @@ export class RevisionMap {
 
   private constructor(records: readonly RevisionRecord[]) {
     const n = records.length
-    const revs: MutableRevision[] = records.map((record, index) => ({
-      index,
-      id: record.revision,
-      record,
-      downRevisions: record.downRevisions,
-      dependsOn: record.dependsOn,
-      declaredLabels: record.branchLabels,
-      branchLabels: [],
-      doc: record.doc,
-      message: messageOf(record.doc),
-      path: record.path,
-      children: [],
-      isBase: record.downRevisions.length === 0,
-      isHead: true,
-      isEffectiveHead: false,
-      isBranchPoint: false,
-      isMergePoint: record.downRevisions.length > 1,
-    }))
+    const revs = records.map((record, index) => new RevisionNode(index, record, this))
     this.revisions = revs
     this.mark = new Int32Array(n)
     this.generation = new Int32Array(n)
@@ -102,7 +121,9 @@ export class RevisionMap {
     this.indexIds(revs)
     this.indexLabels(revs)
     const downIdx = revs.map((r) => r.downRevisions.map((d) => this.downRevisionIndex(r, d)))
-    const depIdx = revs.map((r) => uniq(r.dependsOn.map((d) => this.dependencyIndex(r, d))))
+    const depIdx = revs.map((r) =>
+      r.dependsOn.length ? uniq(r.dependsOn.map((d) => this.dependencyIndex(r, d))) : NONE,
+    )
     this.downIdx = downIdx
     this.depIdx = depIdx
 
@@ -129,9 +150,9 @@ export class RevisionMap {
     this.computeGenerations()
 
     for (const r of revs) {
-      r.children = childIdx[r.index]!.map((c) => revs[c]!)
-      r.isHead = r.children.length === 0
-      r.isBranchPoint = r.children.length > 1
+      const kids = childIdx[r.index]!.length
+      r.isHead = kids === 0
+      r.isBranchPoint = kids > 1
       r.isEffectiveHead = r.isHead && dependents[r.index]! > 0
     }
     this.heads = revs.filter((r) => r.isHead)
@@ -330,7 +351,7 @@ export class RevisionMap {
 
   private indexIds(revs: readonly Revision[]): void {
     for (const r of revs) {
-      const bad = r.id.match(ID_SYNTAX)
+      const bad = HAS_ID_SYNTAX.test(r.id) ? r.id.match(ID_SYNTAX) : null
       if (bad || r.id.length === 0) {
         const chars = bad ? [...new Set(bad)].map((c) => `'${c}'`).join(', ') : ''
         throw new GraphError(
@@ -415,27 +436,29 @@ export class RevisionMap {
   private computeGenerations(): void {
     const n = this.size
     const pending = new Int32Array(n)
-    const kids: number[][] = new Array(n)
-    for (let i = 0; i < n; i++) kids[i] = []
+    // Children through down revisions are childIdx; dependents are few, so kept apart.
+    const dependents = new Map<number, number[]>()
     for (let i = 0; i < n; i++) {
-      for (const p of this.downIdx[i]!) {
-        pending[i]!++
-        kids[p]!.push(i)
-      }
-      for (const p of this.depIdx[i]!) {
-        pending[i]!++
-        kids[p]!.push(i)
+      pending[i] = this.downIdx[i]!.length + this.depIdx[i]!.length
+      for (const d of this.depIdx[i]!) {
+        const list = dependents.get(d)
+        if (list) list.push(i)
+        else dependents.set(d, [i])
       }
     }
+    const generation = this.generation
     const order: number[] = []
     for (let i = 0; i < n; i++) if (pending[i] === 0) order.push(i)
+    const visit = (x: number, c: number): void => {
+      const g = generation[x]! + 1
+      if (g > generation[c]!) generation[c] = g
+      if (--pending[c]! === 0) order.push(c)
+    }
     for (let k = 0; k < order.length; k++) {
       const x = order[k]!
-      for (const c of kids[x]!) {
-        const g = this.generation[x]! + 1
-        if (g > this.generation[c]!) this.generation[c] = g
-        if (--pending[c]! === 0) order.push(c)
-      }
+      for (const c of this.childIdx[x]!) visit(x, c)
+      const deps = dependents.get(x)
+      if (deps) for (const c of deps) visit(x, c)
     }
     if (order.length === n) return
     // A cycle through down revisions alone is a plain cycle; otherwise a dependency is on it.
@@ -498,25 +521,31 @@ export class RevisionMap {
    * declared dependencies, less any that an ancestor (through down
    * revisions) already depends on: such a dependency is redundant.
    */
-  private normalizeDependencies(): number[][] {
-    const dependents: number[][] = this.revisions.map(() => [])
-    this.depIdx.forEach((deps, i) => deps.forEach((d) => dependents[d]!.push(i)))
+  private normalizeDependencies(): readonly (readonly number[])[] {
+    const dependents = new Map<number, number[]>()
+    this.depIdx.forEach((deps, i) =>
+      deps.forEach((d) => {
+        const list = dependents.get(d)
+        if (list) list.push(i)
+        else dependents.set(d, [i])
+      }),
+    )
     return this.revisions.map((r) => {
       const down = this.downIdx[r.index]!
       const deps = this.depIdx[r.index]!
-      if (deps.length === 0) return [...down]
+      if (deps.length === 0) return down
       const kept = deps.filter(
         (d) =>
-          !dependents[d]!.some(
-            (other) => other !== r.index && this.isAncestor(other, r.index, false),
-          ),
+          !dependents
+            .get(d)!
+            .some((other) => other !== r.index && this.isAncestor(other, r.index, false)),
       )
       return uniq([...down, ...kept])
     })
   }
 
   /** Which revisions carry each declared label (behavior.md a.5, reproducing Alembic's walk). */
-  private carryLabels(revs: MutableRevision[], dependents: Int32Array): void {
+  private carryLabels(revs: RevisionNode[], dependents: Int32Array): void {
     const sets: (Set<string> | undefined)[] = new Array(revs.length)
     const add = (i: number, labels: readonly string[]): void => {
       const s = (sets[i] ??= new Set())

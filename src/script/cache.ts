@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import type { ParsedRevision } from './parse.js'
 
 /** `node_modules/.cache/retort` of the nearest folder (from `dir` up) that has a `node_modules`. */
 export function projectCacheFolder(dir: string): string | undefined {
@@ -14,29 +13,35 @@ export function projectCacheFolder(dir: string): string | undefined {
   }
 }
 
-/** Bump when ParsedRevision or the parser's results change. */
-const FORMAT = 1
+/** Bump when ParsedRevision, the parser's results or this layout change. */
+const FORMAT = 2
 
-type Entry = [size: number, mtimeMs: number, parsed: ParsedRevision | null]
+/** What one file declared: [revision, downRevisions, branchLabels, dependsOn, doc], or null for a non-revision. */
+export type CachedDeclaration = [string, string[], string[], string[], string] | null
+
+/** One file of a folder: [name, size, mtimeMs, declaration]. */
+export type CachedFile = [
+  name: string,
+  size: number,
+  mtimeMs: number,
+  declaration: CachedDeclaration,
+]
 
 /**
- * What the static reader found in each revision file, keyed by path and
- * checked against the file's size and modification time, so that graph
- * commands on long histories stat files instead of reading them. A file whose
- * size or time changed is read again; the cache is a speed-up only and is
- * rewritten whole (temp file, rename) when anything changed.
+ * What the static reader found in each revision file, per folder in load
+ * order, checked against each file's size and modification time, so that
+ * graph commands on long histories stat files instead of reading them. A
+ * file whose size or time changed is read again; the cache only speeds
+ * things up and is rewritten whole (temp file, rename) when anything changed.
  */
 export class ScanCache {
-  private readonly entries: Map<string, Entry>
-  private readonly seen = new Set<string>()
+  private readonly next = new Map<string, CachedFile[]>()
   private changed = false
 
   private constructor(
     private readonly file: string,
-    entries: Map<string, Entry>,
-  ) {
-    this.entries = entries
-  }
+    private readonly folders: Map<string, CachedFile[]>,
+  ) {}
 
   /** The cache of one project and set of version locations; empty when missing or unreadable. */
   static open(folder: string, key: string): ScanCache {
@@ -44,40 +49,37 @@ export class ScanCache {
       folder,
       `scan-${createHash('sha1').update(key).digest('hex').slice(0, 16)}.json`,
     )
-    let entries = new Map<string, Entry>()
+    let folders = new Map<string, CachedFile[]>()
     try {
       const data = JSON.parse(readFileSync(file, 'utf8')) as {
         format: number
-        entries: [string, Entry][]
+        folders: [string, CachedFile[]][]
       }
-      if (data.format === FORMAT) entries = new Map(data.entries)
+      if (data.format === FORMAT) folders = new Map(data.folders)
     } catch {
       // No cache yet, or a damaged one: start empty.
     }
-    return new ScanCache(file, entries)
+    return new ScanCache(file, folders)
   }
 
-  /** The cached result for this file, or undefined when it must be read. */
-  get(path: string, size: number, mtimeMs: number): ParsedRevision | null | undefined {
-    this.seen.add(path)
-    const entry = this.entries.get(path)
-    return entry && entry[0] === size && entry[1] === mtimeMs ? entry[2] : undefined
+  /** The files cached for a folder, in the order they were read. */
+  folder(path: string): readonly CachedFile[] {
+    return this.folders.get(path) ?? []
   }
 
-  set(path: string, size: number, mtimeMs: number, parsed: ParsedRevision | undefined): void {
-    this.seen.add(path)
-    this.entries.set(path, [size, mtimeMs, parsed ?? null])
-    this.changed = true
+  /** What a folder holds now; `changed` when any file had to be read. */
+  setFolder(path: string, files: CachedFile[], changed: boolean): void {
+    this.next.set(path, files)
+    if (changed || files.length !== this.folder(path).length) this.changed = true
   }
 
   /** Write the cache back when a file was read, added or removed; failures are ignored. */
   save(): void {
-    if (!this.changed && this.seen.size === this.entries.size) return
-    const entries = [...this.entries].filter(([path]) => this.seen.has(path))
+    if (!this.changed && this.next.size === this.folders.size) return
     try {
       mkdirSync(dirname(this.file), { recursive: true })
       const temp = `${this.file}.${process.pid}.tmp`
-      writeFileSync(temp, JSON.stringify({ format: FORMAT, entries }))
+      writeFileSync(temp, JSON.stringify({ format: FORMAT, folders: [...this.next] }))
       renameSync(temp, this.file)
     } catch {
       // A read-only project still works, only slower.

@@ -3,7 +3,7 @@ import type { Dirent } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import type { RevisionRecord } from '../graph/revision.js'
 import { ScriptError } from '../errors.js'
-import { ScanCache, projectCacheFolder } from './cache.js'
+import { ScanCache, projectCacheFolder, type CachedDeclaration, type CachedFile } from './cache.js'
 import { parseRevisionSource, type ParsedRevision } from './parse.js'
 
 /** What {@link scanVersionLocations} needs. */
@@ -112,31 +112,42 @@ export function scanVersionLocations(options: ScanOptions): ScanResult {
     const firstLocation = seenFolders.get(real)
     if (firstLocation === undefined) {
       seenFolders.set(real, versionLocation)
+      const cached = cache?.folder(folder) ?? []
+      const fresh: CachedFile[] = []
+      let changed = false
+      let k = 0
       for (const name of files) {
         const path = shownPrefix + name
         const file = folder + sep + name
-        let parsed: ParsedRevision | null | undefined
+        let declared: CachedDeclaration
         if (cache) {
+          // Cached entries are in the same order as `files`: match them by walking both.
+          while (k < cached.length && cached[k]![0] < name) k++
           const stats = statSync(file)
-          parsed = cache.get(file, stats.size, stats.mtimeMs)
-          if (parsed === undefined) {
-            parsed = parseRevisionSource(reader.read(file, path), path)
-            cache.set(file, stats.size, stats.mtimeMs, parsed)
+          const hit = cached[k]
+          if (hit && hit[0] === name && hit[1] === stats.size && hit[2] === stats.mtimeMs) {
+            declared = hit[3]
+            fresh.push(hit)
+          } else {
+            declared = declaration(parseRevisionSource(reader.read(file, path), path))
+            fresh.push([name, stats.size, stats.mtimeMs, declared])
+            changed = true
           }
         } else {
-          parsed = parseRevisionSource(reader.read(file, path), path)
+          declared = declaration(parseRevisionSource(reader.read(file, path), path))
         }
-        if (!parsed) continue
+        if (!declared) continue
         records.push({
-          revision: parsed.revision,
-          downRevisions: parsed.downRevisions,
-          branchLabels: parsed.branchLabels,
-          dependsOn: parsed.dependsOn,
-          doc: parsed.doc,
+          revision: declared[0],
+          downRevisions: declared[1],
+          branchLabels: declared[2],
+          dependsOn: declared[3],
+          doc: declared[4],
           path,
           versionLocation,
         })
       }
+      cache?.setFolder(folder, fresh, changed)
     } else {
       for (const name of files) {
         warnings.push(
@@ -162,6 +173,13 @@ export function scanVersionLocations(options: ScanOptions): ScanResult {
   }
   cache?.save()
   return { records, warnings }
+}
+
+/** The tuple the cache keeps for a parsed file. */
+function declaration(parsed: ParsedRevision | undefined): CachedDeclaration {
+  return parsed
+    ? [parsed.revision, parsed.downRevisions, parsed.branchLabels, parsed.dependsOn, parsed.doc]
+    : null
 }
 
 /**
