@@ -1,8 +1,7 @@
 import type { ResolvedConfig } from '../config/config.js'
 import { parseDatabaseUrl, type DatabaseUrl } from '../config/database-url.js'
 import type { PlanStep } from '../graph/step.js'
-import { renderEnsureVersionScript, renderScript } from '../runtime/offline.js'
-import { withDatabase, type RuntimeOptions, type Session } from '../runtime/session.js'
+import type { RuntimeOptions, Session } from '../runtime/session.js'
 
 /** The project's database as the API uses it: sessions online, scripts offline. */
 export class Database {
@@ -32,15 +31,22 @@ export class Database {
     return this.url.masked
   }
 
-  session<T>(options: { lock: boolean }, fn: (session: Session) => Promise<T>): Promise<T> {
+  async session<T>(options: { lock: boolean }, fn: (session: Session) => Promise<T>): Promise<T> {
+    // Loaded on first use, so that graph-only commands never load the runtime.
+    const { withDatabase } = await import('../runtime/session.js')
     return withDatabase({ ...this.options, lock: options.lock }, fn)
   }
 
-  script(steps: readonly PlanStep[], options: { createVersionTable: boolean }): Promise<string> {
+  async script(
+    steps: readonly PlanStep[],
+    options: { createVersionTable: boolean },
+  ): Promise<string> {
+    const { renderScript } = await import('../runtime/offline.js')
     return renderScript(this.options, steps, options)
   }
 
-  ensureVersionScript(): Promise<string> {
+  async ensureVersionScript(): Promise<string> {
+    const { renderEnsureVersionScript } = await import('../runtime/offline.js')
     return renderEnsureVersionScript(this.options)
   }
 }

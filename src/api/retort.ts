@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -494,7 +493,7 @@ export class Retort {
     parents: number[],
     options: RevisionOptions,
   ): Promise<RevisionResult> {
-    const revId = options.revId ?? randomUUID().replaceAll('-', '').slice(-12)
+    const revId = options.revId ?? globalThis.crypto.randomUUID().replaceAll('-', '').slice(-12)
     const bad = revId.match(/[@\-+:]/g)
     if (bad || revId === '') {
       throw new RevisionError(

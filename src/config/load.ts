@@ -11,7 +11,7 @@ import {
 import { dirname, extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ConfigError } from '../errors.js'
-import { projectCacheFolder } from '../script/cache.js'
+import { hash, projectCacheFolder } from '../script/cache.js'
 import { resolveConfig, showPath, validateConfig } from './config.js'
 import type { ResolvedConfig } from './config.js'
 
@@ -243,22 +243,6 @@ async function compileToCache(
   } catch {
     // An unwritable cache only costs speed: the caller then imports through tsx.
   }
-}
-
-/**
- * A 64-bit hash (two 32-bit FNV-1a variants) as 16 hex digits: enough to key
- * a cache, and no `node:crypto` to load (~5 ms) on every command.
- */
-function hash(text: string): string {
-  let a = 0x811c9dc5
-  let b = 0x9747b28c
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    a = Math.imul(a ^ c, 0x01000193)
-    b = Math.imul(b ^ c, 0x5bd1e995)
-    b ^= b >>> 15
-  }
-  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0')
 }
 
 function loadError(shownPath: string, error: unknown, location?: string): ConfigError {

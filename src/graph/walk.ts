@@ -35,7 +35,10 @@ function needs(
   seen[c] = epoch
   while (stack.length) {
     const x = stack.pop()!
-    for (const child of map.effChildren[x]!) {
+    let children = map.effChildren[x]!
+    // Explore the child nearest t's generation last pushed, so first popped.
+    if (children.length > 1) children = [...children].sort((p, q) => gen[p]! - gen[q]!)
+    for (const child of children) {
       if (child === t) {
         // The chain of revisions from c up to t: any of them as a tip still needs c.
         const chain = new Set([t])
