@@ -31,18 +31,21 @@ export class Database {
     return this.url.masked
   }
 
-  async session<T>(options: { lock: boolean }, fn: (session: Session) => Promise<T>): Promise<T> {
+  async session<T>(
+    options: { lock: boolean; tag?: string },
+    fn: (session: Session) => Promise<T>,
+  ): Promise<T> {
     // Loaded on first use, so that graph-only commands never load the runtime.
     const { withDatabase } = await import('../runtime/session.js')
-    return withDatabase({ ...this.options, lock: options.lock }, fn)
+    return withDatabase({ ...this.options, lock: options.lock, tag: options.tag }, fn)
   }
 
   async script(
     steps: readonly PlanStep[],
-    options: { createVersionTable: boolean },
+    options: { createVersionTable: boolean; tag?: string | undefined },
   ): Promise<string> {
     const { renderScript } = await import('../runtime/offline.js')
-    return renderScript(this.options, steps, options)
+    return renderScript({ ...this.options, tag: options.tag }, steps, options)
   }
 
   async ensureVersionScript(): Promise<string> {

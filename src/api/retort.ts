@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ConfigError, RevisionError, UsageError } from '../errors.js'
-import type { ResolvedConfig } from '../config/config.js'
+import { checkTimezone, type ResolvedConfig } from '../config/config.js'
 import { loadConfig } from '../config/load.js'
 import { RevisionMap, type Revision } from '../graph/revision-map.js'
 import { lookupName, resolveLookup, resolveSymbolic } from '../graph/identifiers.js'
@@ -372,9 +372,9 @@ export class Retort {
       )
       const rows = this.offlineStart(start)
       const plan = planStamp(graph, rows, targets)
-      return this.offline(plan, rows.length === 0)
+      return this.offline(plan, rows.length === 0, options.tag)
     }
-    return this.database().session({ lock: true }, async (session) => {
+    return this.database().session({ lock: true, tag: options.tag }, async (session) => {
       if (options.purge) await session.purge()
       const rows = options.purge ? [] : await session.readRows()
       const plan = planStamp(graph, rows, options.revisions)
@@ -443,9 +443,9 @@ export class Retort {
       const rows = this.offlineStart(start)
       const p = plan(rows, target)
       this.warnAll(p)
-      return this.offline(p, rows.length === 0)
+      return this.offline(p, rows.length === 0, options.tag)
     }
-    return this.database().session({ lock: true }, async (session) => {
+    return this.database().session({ lock: true, tag: options.tag }, async (session) => {
       const p = plan(await session.readRows(), options.target)
       this.warnAll(p)
       await session.run(p.steps)
@@ -475,8 +475,12 @@ export class Retort {
     return found.map((f) => graph.revisions[f]!.id)
   }
 
-  private async offline(plan: Plan, fromEmpty: boolean): Promise<MigrateResult> {
-    const sql = await this.database().script(plan.steps, { createVersionTable: fromEmpty })
+  private async offline(
+    plan: Plan,
+    fromEmpty: boolean,
+    tag: string | undefined,
+  ): Promise<MigrateResult> {
+    const sql = await this.database().script(plan.steps, { createVersionTable: fromEmpty, tag })
     return { steps: plan.steps, sql }
   }
 
@@ -541,6 +545,7 @@ export class Retort {
       return rev.declaredLabels.includes(d) ? d : rev.id
     })
 
+    checkTimezone(this.config, this.cwd)
     const { dir, actions } = this.targetFolder(graph, parents, options.versionPath)
     const message = options.message ?? ''
     const now = new Date()
@@ -549,6 +554,7 @@ export class Retort {
       slug: slugify(message, this.config.truncateSlugLength),
       fileTemplate: this.config.fileTemplate,
       date: now,
+      timezone: this.config.timezone,
       extension: '.ts',
     })
     const path = join(dir, fileName)

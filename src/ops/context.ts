@@ -19,6 +19,8 @@ export interface MigrationContext {
   readonly db: Kysely<any>
   /** `-x KEY=VALUE` pairs from the command line. */
   readonly args: Readonly<Record<string, string>>
+  /** `--tag` from the command line, if given. */
+  readonly tag?: string | undefined
   readonly dialect: DialectInfo
   /** True when the run writes a SQL script instead of touching a database. */
   readonly offline: boolean

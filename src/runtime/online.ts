@@ -137,6 +137,7 @@ class OnlineSession implements Session {
       op: createOperations({ db, dialect: driver.name, offline: false }),
       db,
       args: options.args,
+      tag: options.tag,
       dialect: this.dialect,
       offline: false,
     })

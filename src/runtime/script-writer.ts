@@ -30,6 +30,7 @@ export async function writeScript(
     op: createOperations({ db, dialect: driver.name, offline: true }),
     db,
     args: options.args,
+    tag: options.tag,
     dialect,
     offline: true,
   })

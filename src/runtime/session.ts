@@ -13,6 +13,8 @@ export interface RuntimeOptions {
   readonly transactionPerMigration: boolean
   /** `-x KEY=VALUE` pairs, handed to migrations as `args`. */
   readonly args: Readonly<Record<string, string>>
+  /** `--tag`, handed to migrations as `tag`. */
+  readonly tag?: string | undefined
   /** Receives each log line, complete (`INFO  [retort.migration] Running ...`). */
   readonly log: (line: string) => void
   /** Folder that relative step paths are taken from (default: the working folder). */

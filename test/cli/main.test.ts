@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { queryRows } from '../helpers/databases.js'
 import { makeProject, writeRevision, type Project } from '../helpers/project.js'
 
 const REPO = resolve(import.meta.dirname, '../..')
@@ -76,6 +77,28 @@ describe('retort CLI (in-process)', () => {
     const help = await project.run('--help')
     assert.equal(help.code, 0)
     assert.match(help.stdout, /upgrade/)
+  })
+
+  it('hands -x pairs (before or after the verb) and --tag to migrations', async () => {
+    const other = makeProject({ url: 'sqlite:db.sqlite' })
+    try {
+      writeRevision(other.root, {
+        revision: 'x1',
+        downRevision: null,
+        message: 'uses args',
+        upgrade: `const { args, tag } = arguments[0]; await op.execute('CREATE TABLE t_' + args.a + '_' + args.b + '_' + tag + ' (x INTEGER)')`,
+      })
+      const run = await other.run('-x a=one upgrade heads -x b=two --tag v9')
+      assert.equal(run.code, 0, run.stderr)
+      const tables = await queryRows(
+        'sqlite',
+        `sqlite:${join(other.root, 'db.sqlite')}`,
+        "SELECT name FROM sqlite_master WHERE name LIKE 't_%'",
+      )
+      assert.deepEqual(tables, [{ name: 't_one_two_v9' }])
+    } finally {
+      other.remove()
+    }
   })
 
   it('list-templates names the generic template with its description', async () => {
