@@ -288,28 +288,15 @@ export class RevisionMap {
 
   /** `from` and all their ancestors, as a membership array (1 = member). */
   ancestorSet(from: Iterable<number>, withDeps: boolean): Uint8Array {
-    const set = new Uint8Array(this.size)
-    const stack: number[] = []
-    for (const f of from) {
-      if (!set[f]) {
-        set[f] = 1
-        stack.push(f)
-      }
-    }
-    while (stack.length) {
-      const x = stack.pop()!
-      for (const p of withDeps ? this.effOrRawParents(x) : this.downIdx[x]!) {
-        if (!set[p]) {
-          set[p] = 1
-          stack.push(p)
-        }
-      }
-    }
-    return set
+    return this.closure(from, (x) => (withDeps ? this.effOrRawParents(x) : this.downIdx[x]!))
   }
 
   /** `from` and all their descendants, as a membership array. */
   descendantSet(from: Iterable<number>, withDeps: boolean): Uint8Array {
+    return this.closure(from, (x) => (withDeps ? this.effChildren[x]! : this.childIdx[x]!))
+  }
+
+  private closure(from: Iterable<number>, next: (x: number) => readonly number[]): Uint8Array {
     const set = new Uint8Array(this.size)
     const stack: number[] = []
     for (const f of from) {
@@ -319,11 +306,10 @@ export class RevisionMap {
       }
     }
     while (stack.length) {
-      const x = stack.pop()!
-      for (const c of withDeps ? this.effChildren[x]! : this.childIdx[x]!) {
-        if (!set[c]) {
-          set[c] = 1
-          stack.push(c)
+      for (const y of next(stack.pop()!)) {
+        if (!set[y]) {
+          set[y] = 1
+          stack.push(y)
         }
       }
     }

@@ -13,6 +13,7 @@ import {
 import { RevisionMap } from '../../src/graph/revision-map.js'
 import { orderWalk } from '../../src/graph/walk.js'
 import type { RevisionRecord } from '../../src/graph/revision.js'
+import { appliedRows } from '../helpers/graph.js'
 
 /**
  * Random DAGs: each revision picks up to two parents among earlier ones
@@ -193,14 +194,7 @@ describe('graph properties over random histories', () => {
           }
         }
         const up = planUpgrade(map, [], 'heads')
-        const rows: string[] = []
-        for (const step of up.steps) {
-          for (const c of step.rowChanges) {
-            if (c.kind === 'insert') rows.push(c.revision)
-            else if (c.kind === 'delete') rows.splice(rows.indexOf(c.revision), 1)
-            else rows[rows.indexOf(c.from)] = c.to
-          }
-        }
+        const rows = appliedRows([], up)
         // After upgrading to heads every revision is applied and the rows are the real heads.
         assert.deepEqual([...rows].sort(), map.realHeads.map((h) => h.id).sort())
         assert.equal(up.steps.length, map.size)

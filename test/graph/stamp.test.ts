@@ -4,7 +4,7 @@ import { MultipleHeadsError, ResolutionError } from '../../src/errors.js'
 import { planStamp, type Plan } from '../../src/graph/plans.js'
 import type { RevisionMap } from '../../src/graph/revision-map.js'
 import { stepText, type RowChange } from '../../src/graph/step.js'
-import { graphOf } from '../helpers/graph.js'
+import { appliedRows, graphOf } from '../helpers/graph.js'
 
 // behavior.md c.6: stamp moves rows without running migrations. Expected log
 // lines and rows come from stamp-across-branches, stamp-dependency,
@@ -13,24 +13,7 @@ import { graphOf } from '../helpers/graph.js'
 const change = (c: RowChange): string =>
   c.kind === 'update' ? `UPDATE ${c.from} -> ${c.to}` : `${c.kind.toUpperCase()} ${c.revision}`
 
-/** The version rows after a plan, checking that every UPDATE and DELETE hits exactly one row. */
-function rowsAfter(rows: readonly string[], plan: Plan): string[] {
-  const out = [...rows]
-  for (const step of plan.steps) {
-    for (const c of step.rowChanges) {
-      if (c.kind === 'insert') {
-        assert.ok(!out.includes(c.revision), `insert of present row ${c.revision}`)
-        out.push(c.revision)
-      } else {
-        const at = out.indexOf(c.kind === 'update' ? c.from : c.revision)
-        assert.ok(at >= 0, `row change on a missing row: ${JSON.stringify(c)}`)
-        if (c.kind === 'update') out[at] = c.to
-        else out.splice(at, 1)
-      }
-    }
-  }
-  return out.sort()
-}
+const rowsAfter = (rows: readonly string[], plan: Plan): string[] => appliedRows(rows, plan).sort()
 
 function stamp(map: RevisionMap, rows: readonly string[], ...targets: string[]) {
   const plan = planStamp(map, rows, targets)

@@ -12,29 +12,12 @@ import {
 import type { RevisionMap } from '../../src/graph/revision-map.js'
 import { stepText } from '../../src/graph/step.js'
 import { orderWalk } from '../../src/graph/walk.js'
-import { graphOf } from '../helpers/graph.js'
+import { appliedRows, graphOf } from '../helpers/graph.js'
 
 // behavior.md c.1 (the ordering walk), c.2 (upgrade), c.3 (downgrade) and
 // `current`. Expected orders come from the example scenarios' logs.
 
-/** The version rows after a plan, checking that every UPDATE and DELETE hits exactly one row. */
-function rowsAfter(rows: readonly string[], plan: Plan): string[] {
-  const out = [...rows]
-  for (const step of plan.steps) {
-    for (const c of step.rowChanges) {
-      if (c.kind === 'insert') {
-        assert.ok(!out.includes(c.revision), `insert of present row ${c.revision}`)
-        out.push(c.revision)
-      } else {
-        const at = out.indexOf(c.kind === 'update' ? c.from : c.revision)
-        assert.ok(at >= 0, `row change on a missing row: ${JSON.stringify(c)}`)
-        if (c.kind === 'update') out[at] = c.to
-        else out.splice(at, 1)
-      }
-    }
-  }
-  return out
-}
+const rowsAfter = appliedRows
 
 const sorted = (xs: readonly string[]): string[] => [...xs].sort()
 const revisionsOf = (plan: Plan): string[] => plan.steps.map((s) => s.revision!)

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import { planDowngrade, planUpgrade, type Plan } from '../../src/graph/plans.js'
 import type { RevisionMap } from '../../src/graph/revision-map.js'
 import { stepText, type RowChange } from '../../src/graph/step.js'
-import { graphOf } from '../helpers/graph.js'
+import { appliedRows, graphOf } from '../helpers/graph.js'
 
 // behavior.md c.4: which version rows each step inserts, updates or deletes.
 // Expected statements come from the --sql output of the example scenarios
@@ -16,24 +16,7 @@ const change = (c: RowChange): string =>
 const script = (plan: Plan): string[][] =>
   plan.steps.map((s) => [stepText(s), ...s.rowChanges.map(change)])
 
-/** The version rows after a plan, checking that every UPDATE and DELETE hits exactly one row. */
-function rowsAfter(rows: readonly string[], plan: Plan): string[] {
-  const out = [...rows]
-  for (const step of plan.steps) {
-    for (const c of step.rowChanges) {
-      if (c.kind === 'insert') {
-        assert.ok(!out.includes(c.revision), `insert of present row ${c.revision}`)
-        out.push(c.revision)
-      } else {
-        const at = out.indexOf(c.kind === 'update' ? c.from : c.revision)
-        assert.ok(at >= 0, `row change on a missing row: ${JSON.stringify(c)}`)
-        if (c.kind === 'update') out[at] = c.to
-        else out.splice(at, 1)
-      }
-    }
-  }
-  return out.sort()
-}
+const rowsAfter = (rows: readonly string[], plan: Plan): string[] => appliedRows(rows, plan).sort()
 
 function up(map: RevisionMap, rows: readonly string[], target: string) {
   const plan = planUpgrade(map, rows, target)

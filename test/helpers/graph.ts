@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict'
+import type { Plan } from '../../src/graph/plans.js'
 import { RevisionMap } from '../../src/graph/revision-map.js'
 import type { RevisionRecord } from '../../src/graph/revision.js'
 
@@ -31,4 +33,23 @@ export function recordsOf(
     path: `versions/${id}.ts`,
     versionLocation: 'versions',
   }))
+}
+
+/** The version rows after a plan, checking that every INSERT is new and every UPDATE and DELETE hits exactly one row. */
+export function appliedRows(rows: readonly string[], plan: Plan): string[] {
+  const out = [...rows]
+  for (const step of plan.steps) {
+    for (const c of step.rowChanges) {
+      if (c.kind === 'insert') {
+        assert.ok(!out.includes(c.revision), `insert of present row ${c.revision}`)
+        out.push(c.revision)
+      } else {
+        const at = out.indexOf(c.kind === 'update' ? c.from : c.revision)
+        assert.ok(at >= 0, `row change on a missing row: ${JSON.stringify(c)}`)
+        if (c.kind === 'update') out[at] = c.to
+        else out.splice(at, 1)
+      }
+    }
+  }
+  return out
 }
