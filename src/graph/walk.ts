@@ -7,22 +7,70 @@ interface Interval {
 }
 
 /**
+ * Straight runs of the graph: x and its only child are in one run when that
+ * child has x as its only effective parent. A search up a run can jump to
+ * its top, since every path through the run passes all of it.
+ */
+interface Runs {
+  readonly id: Int32Array
+  readonly top: Int32Array
+}
+
+function straightRuns(map: RevisionMap): Runs {
+  const n = map.size
+  const id = new Int32Array(n).fill(-1)
+  const top: number[] = []
+  const up = (x: number): number => {
+    const kids = map.effChildren[x]!
+    return kids.length === 1 && map.effParents[kids[0]!]!.length === 1 ? kids[0]! : -1
+  }
+  for (let x = 0; x < n; x++) {
+    const ps = map.effParents[x]!
+    // Start at the bottom of each run: x is not the straight continuation of its parent.
+    if (ps.length === 1 && up(ps[0]!) === x) continue
+    const run = top.length
+    let y = x
+    id[y] = run
+    for (let next = up(y); next >= 0; next = up(y)) {
+      y = next
+      id[y] = run
+    }
+    top.push(y)
+  }
+  return { id, top: Int32Array.from(top) }
+}
+
+/** Where a search found a path from c up to a tip: per run, the lowest generation on the path. */
+type Chain = Map<number, number>
+
+/**
  * Whether c is t or one of t's ancestors (dependencies included) through
  * members of the walk not yet emitted: a search upward from c that only
  * enters revisions whose reachability intervals lie inside t's and whose
- * generation is below t's (a path from t down to c can only pass there).
+ * generation is below t's (a path from t down to c can only pass there),
+ * jumping along straight runs.
  */
 function needs(
   map: RevisionMap,
+  runs: Runs,
   t: number,
   c: number,
   live: Uint8Array,
   from: Int32Array,
   seen: Int32Array,
   epoch: number,
-): Set<number> | undefined {
-  if (c === t) return new Set([c])
+): Chain | undefined {
   const gen = map.generation
+  const chainTo = (x: number): Chain => {
+    const chain: Chain = new Map([[runs.id[t]!, gen[t]!]])
+    for (let y = x; ; y = from[y]!) {
+      const r = runs.id[y]!
+      const low = chain.get(r)
+      if (low === undefined || gen[y]! < low) chain.set(r, gen[y]!)
+      if (y === c) return chain
+    }
+  }
+  if (c === t) return chainTo(c)
   const [a, b] = map.reachIntervals() as [Interval, Interval]
   const under = (x: number): boolean =>
     gen[x]! < gen[t]! &&
@@ -34,17 +82,24 @@ function needs(
   const stack = [c]
   seen[c] = epoch
   while (stack.length) {
-    const x = stack.pop()!
+    let x = stack.pop()!
+    const run = runs.id[x]!
+    if (runs.id[t] === run) return chainTo(x) // t is higher up the same run
+    const top = runs.top[run]!
+    if (top !== x) {
+      // Every path up from x passes the run's top; below an open tip nothing is emitted.
+      if (seen[top] === epoch || !live[top] || !under(top)) continue
+      seen[top] = epoch
+      from[top] = x
+      x = top
+    }
     let children = map.effChildren[x]!
-    // Explore the child nearest t's generation last pushed, so first popped.
+    // Climb toward t: the child of highest generation is pushed last, so tried first.
     if (children.length > 1) children = [...children].sort((p, q) => gen[p]! - gen[q]!)
     for (const child of children) {
       if (child === t) {
-        // The chain of revisions from c up to t: any of them as a tip still needs c.
-        const chain = new Set([t])
-        for (let y = x; y !== c; y = from[y]!) chain.add(y)
-        chain.add(c)
-        return chain
+        from[t] = x
+        return chainTo(t)
       }
       if (seen[child] === epoch || !live[child] || !under(child)) continue
       seen[child] = epoch
@@ -98,7 +153,8 @@ export function orderWalk(map: RevisionMap, set: Uint8Array, starts: Iterable<nu
   const open = [...first]
   const pathIds = open.map((_, k) => k)
   let nextPathId = open.length
-  const claims = new Map<number, { path: number; chain: Set<number> }>()
+  const claims = new Map<number, { path: number; chain: Chain }>()
+  const runs = straightRuns(map)
   const from = new Int32Array(n)
   const seen = new Int32Array(n)
   let epoch = 0
@@ -115,15 +171,17 @@ export function orderWalk(map: RevisionMap, set: Uint8Array, starts: Iterable<nu
       const known = claims.get(c)
       if (known) {
         const k = pathIds.indexOf(known.path)
-        if (k >= 0 && known.chain.has(open[k]!)) {
+        const tip = k >= 0 ? open[k]! : -1
+        const low = tip >= 0 ? known.chain.get(runs.id[tip]!) : undefined
+        if (low !== undefined && low <= map.generation[tip]!) {
           i = k
           continue
         }
       }
-      let chain: Set<number> | undefined
+      let chain: Chain | undefined
       const j = open.findIndex(
         (tip, k) =>
-          k !== i && (chain = needs(map, tip, c, live, from, seen, ++epoch)) !== undefined,
+          k !== i && (chain = needs(map, runs, tip, c, live, from, seen, ++epoch)) !== undefined,
       )
       if (j < 0)
         throw new RevisionError(`internal error: no open path needs ${map.revisions[c]!.id}`)
