@@ -57,6 +57,31 @@ const graphArb = fc
     return records
   })
 
+/** Long straight runs with occasional forks, merges and dependencies, like real histories. */
+const chainyArb = fc
+  .array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.nat(), fc.nat()), {
+    minLength: 2,
+    maxLength: 150,
+  })
+  .map((steps) =>
+    steps.map(([kind, x, y], i): RevisionRecord => {
+      const id = `c${i}`
+      const prev = i === 0 ? [] : [`c${i - 1}`]
+      const other = i > 1 ? `c${x % (i - 1)}` : undefined
+      const down = kind === 0 && other ? [other] : kind === 1 && other ? [...prev, other] : prev
+      const deps = kind === 2 && i > 2 ? [`c${y % (i - 2)}`] : []
+      return {
+        revision: id,
+        downRevisions: [...new Set(down)],
+        branchLabels: [],
+        dependsOn: deps,
+        doc: id,
+        path: `v/${id}.ts`,
+        versionLocation: 'v',
+      }
+    }),
+  )
+
 const ids = (map: RevisionMap, xs: readonly number[]): string[] =>
   xs.map((x) => map.revisions[x]!.id)
 
@@ -107,6 +132,15 @@ describe('graph properties over random histories', () => {
         const root = pick % map.size
         const part = map.descendantSet([root], true)
         assert.deepEqual(orderWalk(map, part, heads), referenceWalk(map, part, heads))
+      }),
+      { numRuns: 300 },
+    )
+    fc.assert(
+      fc.property(chainyArb, (records) => {
+        const map = RevisionMap.build(records)
+        const all = new Uint8Array(map.size).fill(1)
+        const heads = map.realHeads.map((h) => h.index)
+        assert.deepEqual(orderWalk(map, all, heads), referenceWalk(map, all, heads))
       }),
       { numRuns: 300 },
     )
