@@ -2,12 +2,15 @@
 // through the two seed chapters (branch labels, then multiple bases) with the
 // built CLI, printing each command and what it prints.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
 const bin = resolve('dist/cli/bin.js')
 const root = mkdtempSync(join(tmpdir(), 'retort-demo-'))
+// As after `npm install retort-migrate`: the config that init writes imports the package.
+mkdirSync(join(root, 'node_modules'))
+symlinkSync(resolve('.'), join(root, 'node_modules', 'retort-migrate'), 'dir')
 let failures = 0
 
 function retort(line: string, expectFailure = false): void {
