@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { MultipleHeadsError, ResolutionError, RevisionError } from '../../src/errors.js'
+import { MultipleHeadsError, ResolutionError } from '../../src/errors.js'
 import { historyRange } from '../../src/graph/plans.js'
 import type { RevisionMap } from '../../src/graph/revision-map.js'
-import { graphOf } from '../helpers/graph.js'
+import { assertRevisionError, graphOf } from '../helpers/graph.js'
 
 // behavior.md c.5 (history ranges) and b.6 (named-base starts), expected
 // listings from the history-ranges, seed-branch-labels and
@@ -50,14 +50,6 @@ function history(
   rows: readonly string[] = ROWS,
 ): string[] {
   return historyRange(map, range, () => rows).map((r) => r.id)
-}
-
-function assertRevisionError(fn: () => unknown, pattern: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof RevisionError, `expected RevisionError, got ${String(e)}`)
-    assert.match(e.message, pattern)
-    return true
-  })
 }
 
 describe('c.5 history ranges', () => {

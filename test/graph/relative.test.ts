@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { ResolutionError, RevisionError } from '../../src/errors.js'
+import { ResolutionError } from '../../src/errors.js'
 import {
   historyRange,
   planDowngrade,
@@ -10,7 +10,7 @@ import {
 } from '../../src/graph/plans.js'
 import type { RevisionMap } from '../../src/graph/revision-map.js'
 import { stepText } from '../../src/graph/step.js'
-import { appliedRows, graphOf } from '../helpers/graph.js'
+import { appliedRows, assertRevisionError, graphOf } from '../helpers/graph.js'
 
 // behavior.md b.4: relative forms as upgrade and downgrade targets and as
 // history END, and the errors of walking: "Ambiguous walk", "didn't produce
@@ -35,19 +35,6 @@ const history = (map: RevisionMap, range: string, rows: readonly string[] = []):
   historyRange(map, range, () => rows).map((r) => r.id)
 
 /** Assert a RevisionError whose message matches `pattern` and names every string in `names`. */
-function assertRevisionError(
-  fn: () => unknown,
-  pattern: RegExp,
-  names: readonly string[] = [],
-): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof RevisionError, `expected RevisionError, got ${String(e)}`)
-    assert.match(e.message, pattern)
-    for (const n of names) assert.ok(e.message.includes(n), `message names '${n}': ${e.message}`)
-    return true
-  })
-}
-
 /** linear-relative: aaaa1 - bbbb2 - cccc3 - dddd4 - eeee5 */
 const linear = graphOf({
   aaaa1: [],

@@ -12,7 +12,7 @@ import {
 import type { RevisionMap } from '../../src/graph/revision-map.js'
 import { stepText } from '../../src/graph/step.js'
 import { orderWalk } from '../../src/graph/walk.js'
-import { appliedRows, graphOf } from '../helpers/graph.js'
+import { appliedRows, assertRevisionError, graphOf } from '../helpers/graph.js'
 
 // behavior.md c.1 (the ordering walk), c.2 (upgrade), c.3 (downgrade) and
 // `current`. Expected orders come from the example scenarios' logs.
@@ -43,19 +43,6 @@ function down(map: RevisionMap, rows: readonly string[], target: string) {
 
 const current = (map: RevisionMap, rows: readonly string[]): string[] =>
   currentHeads(map, rows).map((r) => r.id)
-
-function assertRevisionError(
-  fn: () => unknown,
-  pattern: RegExp,
-  names: readonly string[] = [],
-): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof RevisionError, `expected RevisionError, got ${String(e)}`)
-    assert.match(e.message, pattern)
-    for (const n of names) assert.ok(e.message.includes(n), `message names '${n}': ${e.message}`)
-    return true
-  })
-}
 
 /**
  * topological-order-branches (behavior.md c.1 worked example), file order:

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import type { Plan } from '../../src/graph/plans.js'
+import { RevisionError } from '../../src/errors.js'
 import { RevisionMap } from '../../src/graph/revision-map.js'
 import type { RevisionRecord } from '../../src/graph/revision.js'
 
@@ -52,4 +53,18 @@ export function appliedRows(rows: readonly string[], plan: Plan): string[] {
     }
   }
   return out
+}
+
+/** Assert that fn throws a RevisionError whose message matches and names each of `names`. */
+export function assertRevisionError(
+  fn: () => unknown,
+  pattern: RegExp,
+  names: readonly string[] = [],
+): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof RevisionError, `expected RevisionError, got ${String(e)}`)
+    assert.match(e.message, pattern)
+    for (const n of names) assert.ok(e.message.includes(n), `message names '${n}': ${e.message}`)
+    return true
+  })
 }
