@@ -19,9 +19,10 @@ const ACCEPTED =
   'sqlite:<path>, sqlite::memory:, postgres://…, postgresql://…, mysql://…, mariadb://…'
 
 /**
- * Parse a database URL. `sqlite:` paths are taken relative to `rootDir` (the
- * folder of the config file); `sqlite:///abs/file.db` is an absolute path and
- * `sqlite://rel.db` a relative one. A `+driver` suffix on the scheme, as
+ * Parse a database URL. `sqlite:<path>` paths are taken relative to
+ * `rootDir` (the folder of the config file) unless absolute. The
+ * SQLAlchemy forms an Alembic project carries over mean what they mean
+ * there: `sqlite:///db.sqlite` is relative, `sqlite:////abs/db.sqlite` absolute. A `+driver` suffix on the scheme, as
  * SQLAlchemy writes it (`postgresql+psycopg2://`), is accepted and ignored.
  */
 export function parseDatabaseUrl(url: string, rootDir: string): DatabaseUrl {
@@ -33,9 +34,11 @@ export function parseDatabaseUrl(url: string, rootDir: string): DatabaseUrl {
     if (rest === ':memory:' || rest === '//:memory:' || rest === '' || rest === '//') {
       return { dialect: 'sqlite', url, masked, sqlitePath: ':memory:' }
     }
-    // `sqlite://X` has an empty authority: what follows is the path (file-URL style).
-    if (rest.startsWith('//')) rest = rest.slice(2)
-    rest = rest.replace(/^\/+/, '/')
+    // `sqlite://` + empty host + `/` + path, as SQLAlchemy reads it: one slash separates.
+    if (rest.startsWith('//')) {
+      rest = rest.slice(2)
+      if (rest.startsWith('/')) rest = rest.slice(1)
+    }
     const path = isAbsolute(rest) ? rest : resolve(rootDir, rest)
     return { dialect: 'sqlite', url, masked, sqlitePath: path }
   }

@@ -11,8 +11,8 @@ describe('parseDatabaseUrl', () => {
     assert.equal(parseDatabaseUrl('sqlite:./retort.db', '/proj').dialect, 'sqlite')
   })
 
-  it('reads sqlite:///abs as an absolute path and sqlite://rel as a relative one', () => {
-    assert.equal(parseDatabaseUrl('sqlite:///abs/x.db', '/proj').sqlitePath, '/abs/x.db')
+  it('reads the SQLAlchemy forms as Alembic does: sqlite:///rel relative, sqlite:////abs absolute', () => {
+    assert.equal(parseDatabaseUrl('sqlite:///db.sqlite', '/proj').sqlitePath, '/proj/db.sqlite')
     assert.equal(parseDatabaseUrl('sqlite:////abs/x.db', '/proj').sqlitePath, '/abs/x.db')
     assert.equal(parseDatabaseUrl('sqlite://rel.db', '/proj').sqlitePath, '/proj/rel.db')
   })
