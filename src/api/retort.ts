@@ -5,7 +5,7 @@ import { ConfigError, RevisionError, UsageError } from '../errors.js'
 import { checkTimezone, type ResolvedConfig } from '../config/config.js'
 import { loadConfig } from '../config/load.js'
 import { RevisionMap, type Revision } from '../graph/revision-map.js'
-import { lookupName, resolveLookup, resolveSymbolic } from '../graph/identifiers.js'
+import { lookupName, resolveLookup, resolveRows, resolveSymbolic } from '../graph/identifiers.js'
 import {
   currentHeads,
   historyRange,
@@ -300,11 +300,7 @@ export class Retort {
   async show(name: string): Promise<readonly Revision[]> {
     const graph = this.graph()
     if (name === 'current') {
-      const rows = await this.readRows()
-      return rows.map(
-        (r) =>
-          graph.byRevisionId(r) ?? resolveSymbolic(graph, r).map((i) => graph.revisions[i]!)[0]!,
-      )
+      return resolveRows(graph, await this.readRows()).map((i) => graph.revisions[i]!)
     }
     return resolveLookup(graph, name).map((i) => graph.revisions[i]!)
   }
