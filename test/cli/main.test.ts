@@ -101,6 +101,30 @@ describe('retort CLI (in-process)', () => {
     }
   })
 
+  it('init scaffolds once, refuses a non-empty folder and keeps an existing config', async () => {
+    const fresh = makeProject({})
+    try {
+      const first = await fresh.run('init db/migrations')
+      assert.equal(first.code, 0, first.stderr)
+      assert.match(first.stdout, /^Creating directory db\/migrations \.\.\.  done\n/)
+      assert.match(first.stdout, /Generating db\/migrations\/script\.ts\.tmpl \.\.\.  done\n/)
+      // The project already had retort.config.json: it is kept, and said so.
+      assert.match(first.stdout, /File retort\.config\.json already exists, skipping\n/)
+      assert.match(
+        first.stdout,
+        /Please edit configuration\/connection\/logging settings in retort\.config\.json/,
+      )
+      const again = await fresh.run('init db/migrations')
+      assert.equal(again.code, 1)
+      assert.match(
+        again.stderr,
+        /^FAILED: Directory db\/migrations already exists and is not empty/,
+      )
+    } finally {
+      fresh.remove()
+    }
+  })
+
   it('list-templates names the generic template with its description', async () => {
     const run = await project.run('list-templates')
     assert.match(
