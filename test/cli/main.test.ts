@@ -106,8 +106,8 @@ describe('retort CLI (in-process)', () => {
     try {
       const first = await fresh.run('init db/migrations')
       assert.equal(first.code, 0, first.stderr)
-      assert.match(first.stdout, /^Creating directory db\/migrations \.\.\.  done\n/)
-      assert.match(first.stdout, /Generating db\/migrations\/script\.ts\.tmpl \.\.\.  done\n/)
+      assert.match(first.stdout, /^Creating directory db\/migrations \.\.\. {2}done\n/)
+      assert.match(first.stdout, /Generating db\/migrations\/script\.ts\.tmpl \.\.\. {2}done\n/)
       // The project already had retort.config.json: it is kept, and said so.
       assert.match(first.stdout, /File retort\.config\.json already exists, skipping\n/)
       assert.match(
