@@ -44,6 +44,15 @@ const SIMPLE = new Set([
  * Read a type string: a portable name (any case, spaces ignored) or a raw
  * type that goes to the database as written.
  */
+/** `name`, `name(p)` or `name(p,s)` for a numeric type under the dialect's own name. */
+export function numericSql(
+  name: string,
+  type: { readonly precision?: number; readonly scale?: number },
+): string {
+  if (type.precision === undefined) return name
+  return `${name}(${type.precision}${type.scale === undefined ? '' : `,${type.scale}`})`
+}
+
 export function parseColumnType(type: string): ParsedType {
   const compact = type.toLowerCase().replace(/\s+/g, '')
   if (SIMPLE.has(compact)) return { kind: compact } as ParsedType

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import { MultipleHeadsError, ResolutionError } from '../../src/errors.js'
 import { historyRange } from '../../src/graph/plans.js'
 import type { RevisionMap } from '../../src/graph/revision-map.js'
-import { assertRevisionError, graphOf } from '../helpers/graph.js'
+import { assertRevisionError, graphOf, exampleGraph } from '../helpers/graph.js'
 
 // behavior.md c.5 (history ranges) and b.6 (named-base starts), expected
 // listings from the history-ranges, seed-branch-labels and
@@ -15,21 +15,7 @@ import { assertRevisionError, graphOf } from '../helpers/graph.js'
  *              +- c2cc (right) - d2dd -+
  * x1xx (solo) - x2xx
  */
-const ranges = graphOf(
-  {
-    a1aa: [],
-    b1bb: ['a1aa'],
-    c1cc: ['b1bb'],
-    c2cc: ['b1bb'],
-    d1dd: ['c1cc'],
-    d2dd: ['c2cc'],
-    e3ee: ['d1dd', 'd2dd'],
-    f3ff: ['e3ee'],
-    x1xx: [],
-    x2xx: ['x1xx'],
-  },
-  { c1cc: { labels: ['left'] }, c2cc: { labels: ['right'] }, x1xx: { labels: ['solo'] } },
-)
+const ranges = exampleGraph('history-ranges')
 const ROWS = ['d1dd']
 
 /** seed-branch-labels after its last revision (file order). */

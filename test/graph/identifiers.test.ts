@@ -8,7 +8,7 @@ import {
   resolveSymbolic,
 } from '../../src/graph/identifiers.js'
 import type { RevisionMap } from '../../src/graph/revision-map.js'
-import { graphOf } from '../helpers/graph.js'
+import { graphOf, exampleGraph } from '../helpers/graph.js'
 
 // behavior.md b.1-b.3 and the lookup column of b.4 (show, revision --head, merge).
 
@@ -18,23 +18,7 @@ import { graphOf } from '../helpers/graph.js'
  *                         +- 3cff00
  * 9base1 (other) - 9base2;  ab
  */
-const map = graphOf(
-  {
-    '1a2b3c': [],
-    '2b3c4d': ['1a2b3c'],
-    '3c4d5e': ['2b3c4d'],
-    '3cff00': ['2b3c4d'],
-    '4d5e6f': ['3c4d5e'],
-    '9base1': [],
-    '9base2': ['9base1'],
-    ab: [],
-  },
-  {
-    '1a2b3c': { labels: ['core'] },
-    '3c4d5e': { labels: ['feat'] },
-    '9base1': { labels: ['other'] },
-  },
-)
+const map = exampleGraph('resolve-symbolic-names')
 
 const ids = (m: RevisionMap, xs: readonly number[]): string[] => xs.map((x) => m.revisions[x]!.id)
 const resolve = (name: string, m: RevisionMap = map): string[] => ids(m, resolveSymbolic(m, name))

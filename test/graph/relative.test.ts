@@ -10,7 +10,7 @@ import {
 } from '../../src/graph/plans.js'
 import type { RevisionMap } from '../../src/graph/revision-map.js'
 import { stepText } from '../../src/graph/step.js'
-import { appliedRows, assertRevisionError, graphOf } from '../helpers/graph.js'
+import { appliedRows, assertRevisionError, graphOf, exampleGraph } from '../helpers/graph.js'
 
 // behavior.md b.4: relative forms as upgrade and downgrade targets and as
 // history END, and the errors of walking: "Ambiguous walk", "didn't produce
@@ -36,13 +36,7 @@ const history = (map: RevisionMap, range: string, rows: readonly string[] = []):
 
 /** Assert a RevisionError whose message matches `pattern` and names every string in `names`. */
 /** linear-relative: aaaa1 - bbbb2 - cccc3 - dddd4 - eeee5 */
-const linear = graphOf({
-  aaaa1: [],
-  bbbb2: ['aaaa1'],
-  cccc3: ['bbbb2'],
-  dddd4: ['cccc3'],
-  eeee5: ['dddd4'],
-})
+const linear = exampleGraph('linear-relative')
 
 /**
  * label-relative-targets (file order):

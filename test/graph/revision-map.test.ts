@@ -4,7 +4,7 @@ import { GraphError } from '../../src/errors.js'
 import { planDowngrade, planUpgrade } from '../../src/graph/plans.js'
 import { RevisionMap } from '../../src/graph/revision-map.js'
 import type { RevisionRecord } from '../../src/graph/revision.js'
-import { graphOf, recordsOf } from '../helpers/graph.js'
+import { graphOf, recordsOf, exampleGraph } from '../helpers/graph.js'
 
 // behavior.md a (the graph) and f (checks on bad input). Graphs list their
 // revisions in load order, which for the examples is file-name order.
@@ -154,7 +154,7 @@ describe('a.3 effective heads and real heads', () => {
 
   it('treats every base a revision depends on as an effective head', () => {
     // depends-on-many-bases
-    const many = graphOf({ a1: [], b1: [], c1: [], d1: [] }, { d1: { deps: ['c1', 'a1', 'b1'] } })
+    const many = exampleGraph('depends-on-many-bases')
     assert.deepEqual(idsOf(many.heads), ['a1', 'b1', 'c1', 'd1'])
     assert.deepEqual(idsOf(many.realHeads), ['d1'])
   })
@@ -201,7 +201,7 @@ describe('a.3 dependency normalisation and effective parents', () => {
   })
 
   it('puts down revisions first, then dependencies in declared order', () => {
-    const many = graphOf({ a1: [], b1: [], c1: [], d1: [] }, { d1: { deps: ['c1', 'a1', 'b1'] } })
+    const many = exampleGraph('depends-on-many-bases')
     assert.deepEqual(effectiveParents(many, 'd1'), ['c1', 'a1', 'b1'])
     const merge = graphOf({ p: [], q: [], x: [], m: ['q', 'p'] }, { m: { deps: ['x'] } })
     assert.deepEqual(effectiveParents(merge, 'm'), ['q', 'p', 'x'])

@@ -4,7 +4,7 @@ import { MultipleHeadsError, ResolutionError } from '../../src/errors.js'
 import { planStamp, type Plan } from '../../src/graph/plans.js'
 import type { RevisionMap } from '../../src/graph/revision-map.js'
 import { stepText, type RowChange } from '../../src/graph/step.js'
-import { appliedRows, graphOf } from '../helpers/graph.js'
+import { appliedRows, graphOf, exampleGraph } from '../helpers/graph.js'
 
 // behavior.md c.6: stamp moves rows without running migrations. Expected log
 // lines and rows come from stamp-across-branches, stamp-dependency,
@@ -30,20 +30,7 @@ function stamp(map: RevisionMap, rows: readonly string[], ...targets: string[]) 
  *        +- c2 (c2branch) - d2 -+
  * z1 (zb) - z2
  */
-const across = graphOf(
-  {
-    a: [],
-    b: ['a'],
-    c1: ['b'],
-    c2: ['b'],
-    d1: ['c1'],
-    d2: ['c2'],
-    m: ['d1', 'd2'],
-    z1: [],
-    z2: ['z1'],
-  },
-  { c1: { labels: ['c1branch'] }, c2: { labels: ['c2branch'] }, z1: { labels: ['zb'] } },
-)
+const across = exampleGraph('stamp-across-branches')
 
 describe('c.6 stamp', () => {
   it('inserts a row on an empty table', () => {
@@ -197,20 +184,7 @@ describe('c.6 stamp', () => {
 
 describe('c.6 stamp through dependencies (stamp-dependency)', () => {
   // file order: a1, a2, b1, b2, c1, c2, d1, e1, f1; c2 depends on c1.
-  const dep = graphOf(
-    {
-      a1: [],
-      a2: [],
-      b1: ['a1'],
-      b2: ['a2'],
-      c1: ['b1'],
-      c2: ['b2'],
-      d1: ['c1'],
-      e1: ['d1'],
-      f1: ['e1'],
-    },
-    { a1: { labels: ['lib1'] }, c2: { deps: ['c1'] } },
-  )
+  const dep = exampleGraph('stamp-dependency')
 
   it('inserts two unrelated targets', () => {
     const r = stamp(dep, [], 'e1', 'c2')

@@ -12,7 +12,7 @@ import {
 import type { RevisionMap } from '../../src/graph/revision-map.js'
 import { stepText } from '../../src/graph/step.js'
 import { orderWalk } from '../../src/graph/walk.js'
-import { appliedRows, assertRevisionError, graphOf } from '../helpers/graph.js'
+import { appliedRows, assertRevisionError, graphOf, exampleGraph } from '../helpers/graph.js'
 
 // behavior.md c.1 (the ordering walk), c.2 (upgrade), c.3 (downgrade) and
 // `current`. Expected orders come from the example scenarios' logs.
@@ -50,22 +50,7 @@ const current = (map: RevisionMap, rows: readonly string[]): string[] =>
  *               |                  +- e2b1 -+
  *               +- b2 - cb2 - db2 -- e2b2 --+- merge
  */
-const topo = graphOf({
-  a1: [],
-  a2: ['a1'],
-  a3: ['a2'],
-  b1: ['a3'],
-  b2: ['a3'],
-  cb1: ['b1'],
-  cb2: ['b2'],
-  db1: ['cb1'],
-  db2: ['cb2'],
-  e1b1: ['db1'],
-  e2b1: ['db1'],
-  e2b2: ['db2'],
-  fe1b1: ['e1b1'],
-  merge: ['e2b1', 'e2b2'],
-})
+const topo = exampleGraph('topological-order-branches')
 const TOPO_HISTORY = [
   'fe1b1',
   'e1b1',
@@ -94,32 +79,13 @@ const twoBranches = graphOf({
 })
 
 /** mergepoint-version-rows: a - b - {c1, c2} - m - n */
-const mergeGraph = graphOf({ a: [], b: ['a'], c1: ['b'], c2: ['b'], m: ['c1', 'c2'], n: ['m'] })
+const mergeGraph = exampleGraph('mergepoint-version-rows')
 
 /** depends-on-effective-head: file order x1, y1, y2; y2 revises y1 and depends on x1. */
-const effective = graphOf(
-  { x1: [], y1: [], y2: ['y1'] },
-  { x1: { labels: ['x'] }, y1: { labels: ['y'] }, y2: { deps: ['x1'] } },
-)
+const effective = exampleGraph('depends-on-effective-head')
 
 /** depends-on-kaboom: three merge trees and d1 (a base) depending on a3, b2, c1. */
-const kaboom = graphOf(
-  {
-    a1: [],
-    a2: [],
-    a3: [],
-    amerge: ['a1', 'a2', 'a3'],
-    b1: [],
-    b2: [],
-    bmerge: ['b1', 'b2'],
-    c1: [],
-    c2: [],
-    c3: [],
-    cmerge: ['c1', 'c2', 'c3'],
-    d1: [],
-  },
-  { d1: { deps: ['a3', 'b2', 'c1'] } },
-)
+const kaboom = exampleGraph('depends-on-kaboom')
 
 describe('c.1 the ordering walk', () => {
   it('lists the topological example in the documented history order', () => {
@@ -201,7 +167,7 @@ describe('c.1 the ordering walk', () => {
   })
 
   it('follows dependencies as parents in declared order (depends-on-many-bases)', () => {
-    const many = graphOf({ a1: [], b1: [], c1: [], d1: [] }, { d1: { deps: ['c1', 'a1', 'b1'] } })
+    const many = exampleGraph('depends-on-many-bases')
     assert.deepEqual(
       historyRange(many, undefined).map((r) => r.id),
       ['d1', 'c1', 'a1', 'b1'],
@@ -210,10 +176,7 @@ describe('c.1 the ordering walk', () => {
   })
 
   it('switches to the path that still needs a revision reached through a dependency (depends-on-crisscross)', () => {
-    const criss = graphOf(
-      { a1: [], a2: ['a1'], a3: ['a2'], b1: [], b2: ['b1'], b3: ['b2'] },
-      { b2: { deps: ['a2'] }, a3: { deps: ['b1'] } },
-    )
+    const criss = exampleGraph('depends-on-crisscross')
     assert.deepEqual(
       historyRange(criss, undefined).map((r) => r.id),
       ['a3', 'b3', 'b2', 'a2', 'a1', 'b1'],
@@ -240,7 +203,7 @@ describe('c.1 the ordering walk', () => {
 
 describe('c.2 upgrade', () => {
   it('does nothing when upgrading to an ancestor of what is applied', () => {
-    const linear = graphOf({ aaaa1: [], bbbb2: ['aaaa1'], cccc3: ['bbbb2'], dddd4: ['cccc3'] })
+    const linear = exampleGraph('linear-relative')
     assert.deepEqual(up(linear, ['dddd4'], 'bbbb2').revs, [])
   })
 
@@ -287,10 +250,7 @@ describe('c.2 upgrade', () => {
   })
 
   it('applies the dependency of the target first (depends-on-crisscross)', () => {
-    const criss = graphOf(
-      { a1: [], a2: ['a1'], a3: ['a2'], b1: [], b2: ['b1'], b3: ['b2'] },
-      { b2: { deps: ['a2'] }, a3: { deps: ['b1'] } },
-    )
+    const criss = exampleGraph('depends-on-crisscross')
     const first = up(criss, [], 'a3')
     assert.deepEqual(first.revs, ['b1', 'a1', 'a2', 'a3'])
     assert.deepEqual(first.rows, ['a3'])
@@ -331,7 +291,7 @@ describe('c.3 downgrade', () => {
   })
 
   it('does nothing when the target is an applied head', () => {
-    const linear = graphOf({ aaaa1: [], bbbb2: ['aaaa1'], cccc3: ['bbbb2'], dddd4: ['cccc3'] })
+    const linear = exampleGraph('linear-relative')
     assert.deepEqual(down(linear, ['dddd4'], 'dddd4').revs, [])
   })
 
@@ -340,13 +300,7 @@ describe('c.3 downgrade', () => {
   })
 
   it('fails for a target above the applied rows, naming it', () => {
-    const linear = graphOf({
-      aaaa1: [],
-      bbbb2: ['aaaa1'],
-      cccc3: ['bbbb2'],
-      dddd4: ['cccc3'],
-      eeee5: ['dddd4'],
-    })
+    const linear = exampleGraph('linear-relative')
     assertRevisionError(() => down(linear, ['dddd4'], 'eeee5'), /not a valid downgrade target/, [
       'eeee5',
     ])
@@ -483,10 +437,7 @@ describe('c.3 downgrade', () => {
   })
 
   it('removes only the revision above the target when the target stays implied (depends-on-crisscross)', () => {
-    const criss = graphOf(
-      { a1: [], a2: ['a1'], a3: ['a2'], b1: [], b2: ['b1'], b3: ['b2'] },
-      { b2: { deps: ['a2'] }, a3: { deps: ['b1'] } },
-    )
+    const criss = exampleGraph('depends-on-crisscross')
     const r = down(criss, ['a3', 'b2'], 'b1')
     assert.deepEqual(r.lines, ['Running downgrade b2 -> b1'])
     assert.deepEqual(r.rows, ['a3'])

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import { planDowngrade, planUpgrade, type Plan } from '../../src/graph/plans.js'
 import type { RevisionMap } from '../../src/graph/revision-map.js'
 import { stepText, type RowChange } from '../../src/graph/step.js'
-import { appliedRows, graphOf } from '../helpers/graph.js'
+import { appliedRows, graphOf, exampleGraph } from '../helpers/graph.js'
 
 // behavior.md c.4: which version rows each step inserts, updates or deletes.
 // Expected statements come from the --sql output of the example scenarios
@@ -29,14 +29,7 @@ function down(map: RevisionMap, rows: readonly string[], target: string) {
 }
 
 /** branchpoint-version-rows: aaaa - bbbb - {c1c1 - d1d1, c2c2 - d2d2} */
-const branchpoint = graphOf({
-  aaaa: [],
-  bbbb: ['aaaa'],
-  c1c1: ['bbbb'],
-  c2c2: ['bbbb'],
-  d1d1: ['c1c1'],
-  d2d2: ['c2c2'],
-})
+const branchpoint = exampleGraph('branchpoint-version-rows')
 
 /** mergepoint-version-rows: a - b - {c1, c2} - m - n */
 const mergepoint = graphOf({ a: [], b: ['a'], c1: ['b'], c2: ['b'], m: ['c1', 'c2'], n: ['m'] })
@@ -53,10 +46,7 @@ const threeWay = graphOf({
 })
 
 /** depends-on-effective-head: y2 revises y1 and depends on x1 (file order x1, y1, y2). */
-const effective = graphOf(
-  { x1: [], y1: [], y2: ['y1'] },
-  { x1: { labels: ['x'] }, y1: { labels: ['y'] }, y2: { deps: ['x1'] } },
-)
+const effective = exampleGraph('depends-on-effective-head')
 
 describe('c.4 upgrade steps', () => {
   it('inserts a base, updates along a chain, and inserts when the parent is no longer a row (branch point)', () => {
@@ -140,7 +130,7 @@ describe('c.4 upgrade steps', () => {
   })
 
   it('merges several dependencies in declared order (depends-on-many-bases)', () => {
-    const many = graphOf({ a1: [], b1: [], c1: [], d1: [] }, { d1: { deps: ['c1', 'a1', 'b1'] } })
+    const many = exampleGraph('depends-on-many-bases')
     assert.deepEqual(up(many, [], 'heads').script, [
       ['Running upgrade  -> b1', 'INSERT b1'],
       ['Running upgrade  -> a1', 'INSERT a1'],
@@ -264,23 +254,7 @@ describe('c.4 downgrade steps', () => {
   })
 
   it('restores only the parent no other row implies (depends-on-kaboom)', () => {
-    const kaboom = graphOf(
-      {
-        a1: [],
-        a2: [],
-        a3: [],
-        amerge: ['a1', 'a2', 'a3'],
-        b1: [],
-        b2: [],
-        bmerge: ['b1', 'b2'],
-        c1: [],
-        c2: [],
-        c3: [],
-        cmerge: ['c1', 'c2', 'c3'],
-        d1: [],
-      },
-      { d1: { deps: ['a3', 'b2', 'c1'] } },
-    )
+    const kaboom = exampleGraph('depends-on-kaboom')
     assert.deepEqual(up(kaboom, [], 'heads').rows, ['amerge', 'bmerge', 'cmerge', 'd1'])
     assert.deepEqual(down(kaboom, ['cmerge', 'd1', 'amerge', 'bmerge'], 'b2').script, [
       ['Running downgrade bmerge -> b1, b2', 'UPDATE bmerge -> b1'],
@@ -303,10 +277,7 @@ describe('c.4 downgrade steps', () => {
   })
 
   it('deletes a row whose branch another row still implies (depends-on-crisscross)', () => {
-    const criss = graphOf(
-      { a1: [], a2: ['a1'], a3: ['a2'], b1: [], b2: ['b1'], b3: ['b2'] },
-      { b2: { deps: ['a2'] }, a3: { deps: ['b1'] } },
-    )
+    const criss = exampleGraph('depends-on-crisscross')
     assert.deepEqual(down(criss, ['a3', 'b2'], 'b1').script, [
       ['Running downgrade b2 -> b1', 'DELETE b2'],
     ])

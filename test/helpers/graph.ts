@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import type { Plan } from '../../src/graph/plans.js'
 import { RevisionError } from '../../src/errors.js'
 import { RevisionMap } from '../../src/graph/revision-map.js'
@@ -67,4 +68,47 @@ export function assertRevisionError(
     for (const n of names) assert.ok(e.message.includes(n), `message names '${n}': ${e.message}`)
     return true
   })
+}
+
+interface ExampleRevision {
+  readonly revision: string
+  readonly downRevision: string | readonly string[] | null
+  readonly branchLabels: string | readonly string[] | null
+  readonly dependsOn: string | readonly string[] | null
+  readonly message: string
+  readonly versionLocation: string
+}
+
+const asList = (v: string | readonly string[] | null): string[] =>
+  v === null ? [] : typeof v === 'string' ? [v] : [...v]
+
+/**
+ * The graph of a scenario of shared/spec/examples, read from its JSON (the
+ * revisions it starts with), in load order: locations as configured, file
+ * names `<rev>_<slug>.ts` sorted within each.
+ */
+export function exampleGraph(name: string): RevisionMap {
+  const file = new URL(`../../../shared/spec/examples/${name}.json`, import.meta.url)
+  const scenario = JSON.parse(readFileSync(file, 'utf8')) as {
+    config: { versionLocations: string[] }
+    revisions: ExampleRevision[]
+  }
+  const fileName = (r: ExampleRevision): string =>
+    `${r.revision}_${(r.message.match(/\w+/g) ?? []).join('_').toLowerCase()}.ts`
+  const records = scenario.config.versionLocations.flatMap((location) =>
+    scenario.revisions
+      .filter((r) => r.versionLocation === location)
+      .map((r) => ({ r, name: fileName(r) }))
+      .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
+      .map(({ r, name: base }) => ({
+        revision: r.revision,
+        downRevisions: asList(r.downRevision),
+        branchLabels: asList(r.branchLabels),
+        dependsOn: asList(r.dependsOn),
+        doc: r.message,
+        path: `${location}/${base}`,
+        versionLocation: location,
+      })),
+  )
+  return RevisionMap.build(records)
 }

@@ -1,6 +1,6 @@
 import { sql, type Expression } from 'kysely'
 import { RetortError } from '../../errors.js'
-import type { ParsedType } from '../column-type.js'
+import { numericSql, type ParsedType } from '../column-type.js'
 import type { ConstraintType, DefaultValue } from '../definitions.js'
 import {
   defaultExpression,
@@ -21,9 +21,7 @@ function typeSql(type: ParsedType): string {
     case 'varchar':
       return `varchar(${type.length})`
     case 'numeric':
-      return type.precision === undefined
-        ? 'decimal'
-        : `decimal(${type.precision}${type.scale === undefined ? '' : `,${type.scale}`})`
+      return numericSql('decimal', type)
     // MariaDB's REAL is a DOUBLE; FLOAT is the 4-byte type PostgreSQL calls real.
     case 'real':
       return 'float'

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { ParsedType } from '../column-type.js'
+import { numericSql, type ParsedType } from '../column-type.js'
 import {
   defaultExpression,
   inlineValues,
@@ -15,9 +15,7 @@ function typeSql(type: ParsedType): string {
     case 'varchar':
       return `varchar(${type.length})`
     case 'numeric':
-      return type.precision === undefined
-        ? 'numeric'
-        : `numeric(${type.precision}${type.scale === undefined ? '' : `,${type.scale}`})`
+      return numericSql('numeric', type)
     case 'double':
       return 'double precision'
     // jsonb rather than json: comparable, indexable, what PostgreSQL users pick.

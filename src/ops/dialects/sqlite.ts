@@ -1,5 +1,5 @@
 import { RetortError } from '../../errors.js'
-import type { ParsedType } from '../column-type.js'
+import { numericSql, type ParsedType } from '../column-type.js'
 import { schemaModule } from '../ddl.js'
 import type { TableOperation } from '../operation.js'
 import { commonParameter } from '../values.js'
@@ -15,9 +15,7 @@ function typeSql(type: ParsedType, column?: { readonly autoIncrement?: boolean }
     case 'varchar':
       return `varchar(${type.length})`
     case 'numeric':
-      return type.precision === undefined
-        ? 'numeric'
-        : `numeric(${type.precision}${type.scale === undefined ? '' : `,${type.scale}`})`
+      return numericSql('numeric', type)
     // A declared type without TEXT would get NUMERIC affinity and turn JSON "12" into 12.
     case 'json':
       return 'text'
