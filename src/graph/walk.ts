@@ -111,14 +111,56 @@ function needs(
 }
 
 /**
+ * Revisions outside `reach` that lie on a path from one member down to
+ * another (through dependencies, e.g. a base depending on a member, when a
+ * history range keeps only the down-revision descendants of START). c.1
+ * counts ancestors over the whole graph, so a member below such a path
+ * waits for it like for a member child. Undefined when there are none, as
+ * for every upgrade and downgrade set.
+ */
+function bridgesOf(map: RevisionMap, reach: Uint8Array): Uint8Array | undefined {
+  const n = map.size
+  const gen = map.generation
+  const parents = map.effParents
+  let lowest = Infinity
+  for (let x = 0; x < n; x++) if (reach[x] && gen[x]! < lowest) lowest = gen[x]!
+  // Down from the members through outsiders; below the lowest member no path can lead to one.
+  const below = new Uint8Array(n)
+  const found: number[] = []
+  const stack: number[] = []
+  const visit = (x: number): void => {
+    for (const p of parents[x]!) {
+      if (reach[p] || below[p] || gen[p]! <= lowest) continue
+      below[p] = 1
+      found.push(p)
+      stack.push(p)
+    }
+  }
+  for (let x = 0; x < n; x++) if (reach[x]) visit(x)
+  while (stack.length) visit(stack.pop()!)
+  if (found.length === 0) return undefined
+  // Keep those that lead on down to a member: parents first, by generation.
+  found.sort((a, b) => gen[a]! - gen[b]!)
+  const bridge = new Uint8Array(n)
+  let any = false
+  for (const x of found) {
+    if (parents[x]!.some((p) => reach[p] || bridge[p])) {
+      bridge[x] = 1
+      any = true
+    }
+  }
+  return any ? bridge : undefined
+}
+
+/**
  * The ordering walk of behavior.md c.1: a depth-first walk down effective
  * parents from `starts` (in load order) that never emits a revision while
  * another open path still has to pass through it. Returns members of `set`,
  * newest first (history order; upgrade runs it reversed).
  *
  * Two shortcuts keep it fast on long histories: whether any other path
- * needs c is "c has a child in the set not emitted yet" (every such child
- * lies below some open path), and which path needs it is a search from each
+ * needs c is "c has a child in the set not emitted yet, directly or through
+ * bridges" (every such child lies below some open path), and which path needs it is a search from each
  * tip pruned by reachability intervals instead of whole ancestor sets.
  */
 export function orderWalk(map: RevisionMap, set: Uint8Array, starts: Iterable<number>): number[] {
@@ -139,15 +181,28 @@ export function orderWalk(map: RevisionMap, set: Uint8Array, starts: Iterable<nu
       }
     }
   }
+  const bridge = bridgesOf(map, reach)
   const pending = new Int32Array(n)
   for (let x = 0; x < n; x++) {
-    if (!reach[x]) continue
-    for (const p of parents[x]!) if (reach[p]) pending[p]!++
+    if (!reach[x] && !bridge?.[x]) continue
+    for (const p of parents[x]!) if (reach[p] || bridge?.[p]) pending[p]!++
   }
 
   const emitted = new Uint8Array(n)
-  // Members still to be emitted: the only revisions a path from a tip down to c can cross.
+  // Members still to be emitted, and bridges still below one: the only revisions a path
+  // from a tip down to c can cross.
   const live = reach.slice()
+  if (bridge) for (let x = 0; x < n; x++) if (bridge[x]) live[x] = 1
+  // One fewer child waits for p; a bridge nothing waits for any more frees its own parents.
+  const release = (p: number): void => {
+    const stack = [p]
+    while (stack.length) {
+      const x = stack.pop()!
+      if (--pending[x]! > 0 || !bridge?.[x]) continue
+      live[x] = 0
+      for (const q of parents[x]!) if (reach[q] || bridge[q]) stack.push(q)
+    }
+  }
   const isOpen = new Uint8Array(n)
   // Paths keep an id while their tip moves down; claims remember who needs what.
   const open = [...first]
@@ -192,7 +247,7 @@ export function orderWalk(map: RevisionMap, set: Uint8Array, starts: Iterable<nu
     emitted[c] = 1
     live[c] = 0
     out.push(c)
-    for (const p of parents[c]!) if (reach[p]) pending[p]!--
+    for (const p of parents[c]!) if (reach[p] || bridge?.[p]) release(p)
     const next = parents[c]!.filter((p) => reach[p] && !emitted[p] && !isOpen[p])
     isOpen[c] = 0
     if (next.length === 0) {

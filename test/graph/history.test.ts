@@ -259,4 +259,43 @@ describe('b.6 named-base starts', () => {
       '1975ea83b712',
     ])
   })
+
+  /**
+   * bbbb -+- cccc ------------------+- mmmm
+   *       +- dddd -+- eeee ----------+
+   *   xxxx (base, depends on cccc) -+
+   * xxxx is outside 'bbbb:' (not a down-revision descendant of bbbb), yet
+   * eeee still needs cccc through it (issue 12, item 1).
+   */
+  const throughOutside = graphOf(
+    {
+      bbbb: [],
+      cccc: ['bbbb'],
+      dddd: ['bbbb'],
+      xxxx: [],
+      eeee: ['xxxx', 'dddd'],
+      mmmm: ['cccc', 'eeee'],
+    },
+    { xxxx: { deps: ['cccc'] } },
+  )
+
+  it('holds a revision back while a path through a revision outside the range still needs it', () => {
+    assert.deepEqual(history(throughOutside, 'bbbb:'), ['mmmm', 'eeee', 'dddd', 'cccc', 'bbbb'])
+    assert.deepEqual(history(throughOutside, 'current:', ['bbbb']), [
+      'mmmm',
+      'eeee',
+      'dddd',
+      'cccc',
+      'bbbb',
+    ])
+    // The whole history walks through xxxx itself.
+    assert.deepEqual(history(throughOutside, undefined), [
+      'mmmm',
+      'eeee',
+      'xxxx',
+      'cccc',
+      'dddd',
+      'bbbb',
+    ])
+  })
 })

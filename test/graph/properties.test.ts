@@ -146,6 +146,56 @@ describe('graph properties over random histories', () => {
     )
   })
 
+  it('history ranges on histories with dependencies give the order of c.1 taken literally', () => {
+    // The set of c.5: END and its ancestors (dependencies included) less START's, kept to START and
+    // its down-revision descendants. Paths through revisions left outside still count (c.1's need).
+    const rangeSet = (map: RevisionMap, starts: number[], ends: number[]): Uint8Array => {
+      const set = map.ancestorSet(ends, true)
+      const below = map.ancestorSet(starts, true)
+      const above = map.descendantSet(starts, false)
+      for (let i = 0; i < map.size; i++) if (below[i] || !above[i]) set[i] = 0
+      for (const s of starts) set[s] = 1
+      return set
+    }
+    const check = (records: RevisionRecord[], x: number, y: number): void => {
+      const map = RevisionMap.build(records)
+      const start = map.revisions[x % map.size]!
+      const heads = map.realHeads.map((h) => h.index)
+      // 'X:' and 'current:' (rows X): END is every real head.
+      const set = rangeSet(map, [start.index], heads)
+      const expected = ids(map, referenceWalk(map, set, heads))
+      assert.deepEqual(ids(map, orderWalk(map, set, heads)), expected)
+      // history refuses a START that no head descends from (c.5); the walk above still counts.
+      if (!heads.some((h) => map.isAncestor(start.index, h, false))) return
+      assert.deepEqual(
+        historyRange(map, `${start.id}:`).map((r) => r.id),
+        expected,
+      )
+      assert.deepEqual(
+        historyRange(map, 'current:', () => [start.id]).map((r) => r.id),
+        expected,
+      )
+      // 'X:Y' for a Y above X.
+      const end = map.revisions[y % map.size]!
+      if (end.index !== start.index && map.isAncestor(start.index, end.index, false)) {
+        const part = rangeSet(map, [start.index], [end.index])
+        const want = ids(map, referenceWalk(map, part, [end.index]))
+        assert.deepEqual(
+          historyRange(map, `${start.id}:${end.id}`).map((r) => r.id),
+          want,
+        )
+      }
+    }
+    fc.assert(
+      fc.property(graphArb, fc.nat(), fc.nat(), (records, x, y) => check(records, x, y)),
+      { numRuns: 400 },
+    )
+    fc.assert(
+      fc.property(chainyArb, fc.nat(), fc.nat(), (records, x, y) => check(records, x, y)),
+      { numRuns: 200 },
+    )
+  })
+
   it('heads are exactly the revisions no other revision names as a down revision', () => {
     fc.assert(
       fc.property(graphArb, (records) => {
