@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ConfigError, RevisionError, UsageError } from '../errors.js'
 import { checkTimezone, type ResolvedConfig } from '../config/config.js'
 import { loadConfig } from '../config/load.js'
 import { RevisionMap, type Revision } from '../graph/revision-map.js'
 import { lookupName, resolveLookup, resolveRows, resolveSymbolic } from '../graph/identifiers.js'
+import { branchLabelProblem, revisionIdProblem } from '../graph/names.js'
 import {
   currentHeads,
   historyRange,
@@ -15,7 +16,7 @@ import {
   type Plan,
 } from '../graph/plans.js'
 import type { PlanStep } from '../graph/step.js'
-import { scanVersionLocations } from '../script/scan.js'
+import { isRevisionFileName, scanVersionLocations } from '../script/scan.js'
 import {
   formatCreateDate,
   renderRevision,
@@ -494,13 +495,8 @@ export class Retort {
     options: RevisionOptions,
   ): Promise<RevisionResult> {
     const revId = options.revId ?? globalThis.crypto.randomUUID().replaceAll('-', '').slice(-12)
-    const bad = revId.match(/[@\-+:]/g)
-    if (bad || revId === '') {
-      throw new RevisionError(
-        `Character(s) ${[...new Set(bad ?? [])].map((c) => `'${c}'`).join(', ')} not allowed in revision identifier '${revId}'; ` +
-          'ids may not contain @ - + :',
-      )
-    }
+    const idProblem = revisionIdProblem(revId)
+    if (idProblem) throw new RevisionError(idProblem)
     if (graph.byName(revId)) {
       throw new RevisionError(
         `Revision id '${revId}' is already used by ${graph.byName(revId)!.path}; choose another --rev-id`,
@@ -520,11 +516,8 @@ export class Retort {
     }
     const label = options.branchLabel
     if (label !== undefined) {
-      if (label === '' || /[@:+\-\s]/.test(label)) {
-        throw new RevisionError(
-          `Branch label '${label}' may not be empty or contain @ : + - or whitespace`,
-        )
-      }
+      const labelProblem = branchLabelProblem(label)
+      if (labelProblem) throw new RevisionError(labelProblem)
       const owner = graph.byName(label)
       if (owner)
         throw new RevisionError(
@@ -554,6 +547,14 @@ export class Retort {
       extension: '.ts',
     })
     const path = join(dir, fileName)
+    // The file must land in its version folder and be read back as a revision (a.4).
+    const inside = relative(dir, path)
+    if (inside.startsWith('..') || isAbsolute(inside) || !isRevisionFileName(basename(path))) {
+      throw new RevisionError(
+        `The file name '${fileName}' made from fileTemplate for revision '${revId}' would not be read from ` +
+          `${this.display(dir)} as a revision; change the id or the fileTemplate`,
+      )
+    }
     const text = renderRevision(this.templateText(), {
       message,
       revision: revId,

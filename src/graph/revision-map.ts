@@ -1,11 +1,6 @@
 import { GraphError } from '../errors.js'
+import { branchLabelProblem, revisionIdProblem } from './names.js'
 import { messageOf, type RevisionRecord } from './revision.js'
-
-/** Characters that are syntax in identifiers and so may not appear in a revision id (behavior.md a.1). */
-const ID_SYNTAX = /[@\-+:]/g
-const HAS_ID_SYNTAX = /[@\-+:]/
-/** Labels may not contain these either, nor whitespace (behavior.md a.5, Retort rule). */
-const LABEL_SYNTAX = /[@\-+:\s]/
 
 /** A revision inside the graph: the record plus everything derived from its neighbours. */
 export interface Revision {
@@ -337,17 +332,8 @@ export class RevisionMap {
 
   private indexIds(revs: readonly Revision[]): void {
     for (const r of revs) {
-      const bad = HAS_ID_SYNTAX.test(r.id) ? r.id.match(ID_SYNTAX) : null
-      if (bad || r.id.length === 0) {
-        const chars = bad ? [...new Set(bad)].map((c) => `'${c}'`).join(', ') : ''
-        throw new GraphError(
-          r.id.length === 0
-            ? `Empty revision identifier in ${r.path}`
-            : `Character(s) ${chars} not allowed in revision identifier '${r.id}' (${r.path}); ` +
-                `ids may not contain @ - + :`,
-          [r.path],
-        )
-      }
+      const problem = revisionIdProblem(r.id, r.id.length === 0 ? ` in ${r.path}` : ` (${r.path})`)
+      if (problem) throw new GraphError(problem, [r.path])
       const seen = this.byId.get(r.id)
       if (seen !== undefined) {
         const first = revs[seen]!
@@ -364,13 +350,8 @@ export class RevisionMap {
   private indexLabels(revs: readonly Revision[]): void {
     for (const r of revs) {
       for (const label of r.declaredLabels) {
-        if (label.length === 0 || LABEL_SYNTAX.test(label)) {
-          throw new GraphError(
-            `Branch name '${label}' in revision ${r.id} (${r.path}) is not allowed: ` +
-              `labels must be non-empty and may not contain @ : + - or whitespace`,
-            [r.path],
-          )
-        }
+        const problem = branchLabelProblem(label, ` in revision ${r.id} (${r.path})`)
+        if (problem) throw new GraphError(problem, [r.path])
         const owner = this.names.get(label)
         if (owner !== undefined) {
           const other = revs[owner]!
