@@ -241,10 +241,29 @@ export function planUpgradeTo(
   return { steps: upgradeSteps(map, [...rowIdx], order), warnings: [] }
 }
 
+/**
+ * Rows of the version table where one is an ancestor (dependencies included)
+ * of another do not say what is applied; only `stamp` can leave them so.
+ * Upgrading past them would keep the stale row forever (behavior.md c.2 step 3).
+ */
+function checkRowsConsistent(map: RevisionMap, rowIdx: readonly number[]): void {
+  for (const low of rowIdx) {
+    const high = rowIdx.find((o) => o !== low && map.isAncestor(low, o, true))
+    if (high === undefined) continue
+    const [l, h] = [map.revisions[low]!.id, map.revisions[high]!.id]
+    throw new RevisionError(
+      `The version table is inconsistent: row '${l}' is an ancestor of row '${h}', so it cannot say ` +
+        `what is applied (a stamp can leave it so); nothing was run. Keep the row you mean with ` +
+        `'stamp --purge ${h}' (or 'stamp --purge ${l}'), or mark every head applied with 'stamp heads'`,
+    )
+  }
+}
+
 /** `upgrade TARGET` from the given rows. */
 export function planUpgrade(map: RevisionMap, rows: readonly string[], target: string): Plan {
   checkNotRange(target)
   const rowIdx = resolveRows(map, rows)
+  checkRowsConsistent(map, rowIdx)
   return planUpgradeTo(map, rowIdx, resolveUpgradeTarget(map, target, rowIdx))
 }
 
@@ -397,7 +416,11 @@ export function historyRange(
       'current',
     )
   }
-  const currentRows = (): number[] => resolveRows(map, rows ? rows() : [])
+  const currentRows = (): number[] => {
+    const rowIdx = resolveRows(map, rows ? rows() : [])
+    checkRowsConsistent(map, rowIdx)
+    return rowIdx
+  }
   let starts: number[] = []
   if (startText === 'current') starts = currentRows()
   else if (startText !== '' && startText !== 'base') starts = resolveLookup(map, startText)

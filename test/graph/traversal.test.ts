@@ -274,6 +274,32 @@ describe('c.2 upgrade', () => {
     assertRevisionError(() => up(twoBranches, [], 'aaaa:bbbb'), /Range revision not allowed/)
   })
 
+  it('fails before any step when one row is an ancestor of another, naming both and the repair', () => {
+    // After 'stamp aaaa cccc' on aaaa - bbbb - cccc - dddd (issue 12, item 2; c.2 step 3).
+    const line = graphOf({ aaaa: [], bbbb: ['aaaa'], cccc: ['bbbb'], dddd: ['cccc'] })
+    for (const target of ['head', 'heads', 'dddd', '+1']) {
+      assertRevisionError(
+        () => up(line, ['aaaa', 'cccc'], target),
+        /inconsistent.*stamp --purge.*stamp heads/s,
+        ["'aaaa'", "'cccc'"],
+      )
+    }
+    // Through a dependency too: y2 depends on x1, and the rows hold both.
+    assertRevisionError(() => up(effective, ['x1', 'y2'], 'heads'), /inconsistent/, [
+      "'x1'",
+      "'y2'",
+    ])
+    // 'history -r current:' and ':current' refuse the same rows.
+    for (const range of ['current:', ':current']) {
+      assertRevisionError(() => historyRange(line, range, () => ['aaaa', 'cccc']), /inconsistent/, [
+        "'aaaa'",
+        "'cccc'",
+      ])
+    }
+    // Rows on separate branches are fine.
+    assert.deepEqual(up(twoBranches, ['c1c1', 'c2c2'], 'heads').revs, ['d2d2', 'd1d1'])
+  })
+
   it('fails for a row naming an unknown revision, naming it and hinting at stamp --purge', () => {
     assert.throws(
       () => up(twoBranches, ['zzzz'], 'heads'),
