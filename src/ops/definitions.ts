@@ -156,6 +156,8 @@ export interface ExistingColumn {
   readonly default?: DefaultValue
   readonly comment?: string
   readonly autoIncrement?: boolean
+  /** The column's own CHECK (`price numeric(10,2) check (price >= 0)`), which MariaDB would drop otherwise. */
+  readonly check?: Expression<unknown>
 }
 
 /** What alterColumn changes; absent keys stay as they are. */

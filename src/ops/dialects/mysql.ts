@@ -4,6 +4,7 @@ import { numericSql, type ParsedType } from '../column-type.js'
 import type { ConstraintType, DefaultValue } from '../definitions.js'
 import {
   defaultExpression,
+  inlineValues,
   qualify,
   runTableOperation,
   schemaModule,
@@ -54,6 +55,33 @@ interface ColumnState {
   readonly autoIncrement: boolean
   /** Other attributes kept as they are (ON UPDATE ...). */
   readonly extra: string | undefined
+  /** The column-level CHECK, which MODIFY COLUMN drops unless restated. */
+  readonly check: Expression<unknown> | undefined
+}
+
+/**
+ * The column-level CHECK of a column (MariaDB 10.5.10+ names it after the
+ * column, LEVEL 'Column'). MySQL 8 has no LEVEL: it turns column checks into
+ * table constraints, which MODIFY COLUMN keeps, so there is nothing to restate.
+ */
+async function columnCheck(
+  rt: OpsRuntime,
+  op: OperationOf<'alterColumn'>,
+): Promise<Expression<unknown> | undefined> {
+  try {
+    const row = await rt.db
+      .selectFrom('information_schema.CHECK_CONSTRAINTS')
+      .select('CHECK_CLAUSE')
+      .where('CONSTRAINT_SCHEMA', '=', schemaValue(op.schema))
+      .where('TABLE_NAME', '=', op.table)
+      .where('CONSTRAINT_NAME', '=', op.column)
+      .where('LEVEL', '=', 'Column')
+      .executeTakeFirst()
+    return row ? sql.raw(String(row.CHECK_CLAUSE)) : undefined
+  } catch (e) {
+    if (/unknown column/i.test(String((e as Error).message))) return undefined
+    throw e
+  }
 }
 
 async function currentColumn(
@@ -70,13 +98,14 @@ async function currentColumn(
       comment: existing.comment,
       autoIncrement: existing.autoIncrement ?? false,
       extra: undefined,
+      check: existing.check === undefined ? undefined : inlineValues(existing.check),
     }
   }
   if (rt.offline) {
     throw new RetortError(
       `${describeOperation(op)}: MariaDB changes a column's type, nullability or comment by restating the ` +
         `whole column (MODIFY COLUMN), and in --sql mode the database cannot be read; ` +
-        `pass { existing: { type, nullable, default?, comment? } } describing the column as it is`,
+        `pass { existing: { type, nullable, default?, comment?, check? } } describing the column as it is`,
     )
   }
   const row = await rt.db
@@ -122,6 +151,7 @@ async function currentColumn(
     comment: row.COLUMN_COMMENT ? String(row.COLUMN_COMMENT) : undefined,
     autoIncrement: /auto_increment/i.test(extra),
     extra: onUpdate,
+    check: await columnCheck(rt, op),
   }
 }
 
@@ -142,6 +172,9 @@ async function alterColumn(rt: OpsRuntime, op: OperationOf<'alterColumn'>): Prom
         if (now.autoIncrement) b = b.autoIncrement()
         if (now.extra) b = b.modifyEnd(sql.raw(now.extra))
         if (comment) b = b.modifyEnd(sql`comment ${sql.lit(comment)}`)
+        // MariaDB takes MODIFY COLUMN as the whole new definition: restate the CHECK to keep it
+        // (after COMMENT, where MariaDB 10.11's grammar wants it).
+        if (now.check) b = b.modifyEnd(sql`check (${now.check})`)
         return b
       })
       .execute()
