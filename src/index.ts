@@ -48,7 +48,8 @@ export type {
   BatchOptions,
   SchemaOption,
 } from './ops/definitions.js'
-export type { MigrationContext, DialectInfo, DialectName } from './ops/context.js'
+export type { MigrationContext, DialectInfo } from './ops/context.js'
+export type { DialectName } from './dialects/names.js'
 export {
   RetortError,
   UsageError,

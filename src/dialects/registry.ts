@@ -1,16 +1,15 @@
-import type { DialectName } from '../context.js'
-import type { OpsDialect } from './dialect.js'
-import { mysqlDialect } from './mysql.js'
-import { postgresDialect } from './postgres.js'
-import { sqliteDialect } from './sqlite.js'
+import type { Dialect } from './dialect.js'
+import type { DialectName } from './names.js'
 
-const DIALECTS: Readonly<Record<DialectName, OpsDialect>> = {
-  sqlite: sqliteDialect,
-  postgres: postgresDialect,
-  mysql: mysqlDialect,
+// One loader per database, imported on first use: a command that never touches
+// a database loads no client, and a PostgreSQL `--sql` run loads nothing of SQLite.
+const LOADERS: Readonly<Record<DialectName, () => Promise<Dialect>>> = {
+  sqlite: async () => (await import('./sqlite/index.js')).sqliteDialect,
+  postgres: async () => (await import('./postgres/index.js')).postgresDialect,
+  mysql: async () => (await import('./mysql/index.js')).mysqlDialect,
 }
 
-/** The operations dialect for a database family. */
-export function opsDialect(name: DialectName): OpsDialect {
-  return DIALECTS[name]
+/** The dialect of a database family, loaded on demand. */
+export function loadDialect(name: DialectName): Promise<Dialect> {
+  return LOADERS[name]()
 }

@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely'
+import type { DdlHooks } from '../dialects/dialect.js'
+import type { DialectName } from '../dialects/names.js'
 import type { Operations } from './operations.js'
-
-/** The database families Retort speaks; MariaDB is `mysql`. */
-export type DialectName = 'sqlite' | 'postgres' | 'mysql'
 
 /** What a migration may ask of the dialect it runs on. */
 export interface DialectInfo {
@@ -29,6 +28,6 @@ export interface MigrationContext {
 /** What createOperations needs: the run's Kysely (online or capturing) and its dialect. */
 export interface OperationsContext {
   readonly db: Kysely<any>
-  readonly dialect: DialectName
+  readonly dialect: DdlHooks
   readonly offline: boolean
 }

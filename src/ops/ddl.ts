@@ -19,7 +19,7 @@ import type {
   DefaultValue,
   ForeignKeyDefinition,
 } from './definitions.js'
-import type { OpsRuntime } from './dialects/dialect.js'
+import type { OpsRuntime } from '../dialects/dialect.js'
 import { describeOperation, type OperationOf, type TableOperation } from './operation.js'
 
 /** Turns bind parameters into literals: DDL (CHECK, DEFAULT, index WHERE) takes no parameters. */

@@ -15,8 +15,7 @@ import type {
   ForeignKeyOptions,
   SchemaOption,
 } from './definitions.js'
-import type { OpsRuntime } from './dialects/dialect.js'
-import { opsDialect } from './dialects/registry.js'
+import type { OpsRuntime } from '../dialects/dialect.js'
 import type { TableOperation } from './operation.js'
 
 /**
@@ -133,7 +132,7 @@ function isRawBuilder(value: unknown): value is RawBuilder<unknown> {
 
 /** Build the operations object for one migration run. */
 export function createOperations(ctx: OperationsContext): Operations {
-  const rt: OpsRuntime = { db: ctx.db, offline: ctx.offline, dialect: opsDialect(ctx.dialect) }
+  const rt: OpsRuntime = { db: ctx.db, offline: ctx.offline, dialect: ctx.dialect }
   const run = (op: TableOperation) => runTableOperation(rt, op)
 
   return {

@@ -8,7 +8,7 @@ import type {
   PrimaryKeyDefinition,
   TableDescription,
   UniqueDefinition,
-} from '../definitions.js'
+} from '../../ops/definitions.js'
 import {
   createIndex,
   createTableBuilder,
@@ -17,10 +17,10 @@ import {
   schemaModule,
   verbatimDefault,
   type StoredForeignKey,
-} from '../ddl.js'
-import { describeOperation, type TableOperation } from '../operation.js'
-import type { OpsRuntime } from './dialect.js'
-import { identifiersIn, parseCreateTable, type ParsedForeignKey } from './sqlite-parser.js'
+} from '../../ops/ddl.js'
+import { describeOperation, type TableOperation } from '../../ops/operation.js'
+import type { OpsRuntime } from '../dialect.js'
+import { identifiersIn, parseCreateTable, type ParsedForeignKey } from './parser.js'
 
 /*
  * SQLite batch mode (SQLite 3.4x as shipped in better-sqlite3 12).
