@@ -62,5 +62,3 @@ export {
   MigrationError,
   DatabaseError,
 } from './errors.js'
-export { main } from './cli/main.js'
-export type { CliIo } from './cli/main.js'
