@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely'
-import type { DdlHooks } from '../dialects/dialect.js'
 import type { DialectName } from '../dialects/names.js'
 import type { Operations } from './operations.js'
 
@@ -22,12 +21,5 @@ export interface MigrationContext {
   readonly tag?: string | undefined
   readonly dialect: DialectInfo
   /** True when the run writes a SQL script instead of touching a database. */
-  readonly offline: boolean
-}
-
-/** What createOperations needs: the run's Kysely (online or capturing) and its dialect. */
-export interface OperationsContext {
-  readonly db: Kysely<any>
-  readonly dialect: DdlHooks
   readonly offline: boolean
 }

@@ -1,7 +1,6 @@
 import { sql, type Compilable, type Expression, type Kysely, type RawBuilder } from 'kysely'
 import { RetortError } from '../errors.js'
 import { checkAlterColumn, collectBatch, type BatchOperations } from './batch.js'
-import type { OperationsContext } from './context.js'
 import { createTable, qualify, runTableOperation, schemaModule } from './ddl.js'
 import type {
   AlterColumnOptions,
@@ -15,7 +14,7 @@ import type {
   ForeignKeyOptions,
   SchemaOption,
 } from './definitions.js'
-import type { OpsRuntime } from '../dialects/dialect.js'
+import type { DdlHooks, OpsRuntime } from '../dialects/dialect.js'
 import type { TableOperation } from './operation.js'
 
 /**
@@ -120,6 +119,13 @@ export interface Operations {
     build: (batch: BatchOperations) => void | Promise<void>,
     options?: BatchOptions,
   ): Promise<void>
+}
+
+/** What createOperations needs: the run's Kysely (online or capturing) and its dialect. */
+export interface OperationsContext {
+  readonly db: Kysely<any>
+  readonly dialect: DdlHooks
+  readonly offline: boolean
 }
 
 function isRawBuilder(value: unknown): value is RawBuilder<unknown> {
