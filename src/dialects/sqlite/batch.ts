@@ -18,7 +18,11 @@ import {
   verbatimDefault,
   type StoredForeignKey,
 } from '../../ops/ddl.js'
-import { describeOperation, type TableOperation } from '../../ops/operation.js'
+import {
+  describeOperation,
+  unhandledOperation,
+  type TableOperation,
+} from '../../ops/operation.js'
 import type { OpsRuntime } from '../dialect.js'
 import { identifiersIn, parseCreateTable, type ParsedForeignKey } from './parser.js'
 
@@ -97,8 +101,15 @@ function runsInPlace(op: TableOperation): boolean {
     case 'createIndex':
     case 'dropIndex':
       return true
-    default:
+    case 'dropColumn':
+    case 'createPrimaryKey':
+    case 'createUniqueConstraint':
+    case 'createForeignKey':
+    case 'createCheckConstraint':
+    case 'dropConstraint':
       return false
+    default:
+      return unhandledOperation(op)
   }
 }
 
@@ -306,8 +317,14 @@ function namedColumns(op: TableOperation): string[] {
       return [...op.columns]
     case 'createIndex':
       return op.index.columns.filter((c): c is string => typeof c === 'string').map(bareColumn)
-    default:
+    // addColumn names a new column; the rest name constraints, indexes or expressions.
+    case 'addColumn':
+    case 'createCheckConstraint':
+    case 'dropConstraint':
+    case 'dropIndex':
       return []
+    default:
+      return unhandledOperation(op)
   }
 }
 
@@ -568,6 +585,8 @@ function applyOps(
         model.indexes = kept
         return
       }
+      default:
+        unhandledOperation(op)
     }
   })
   return model

@@ -1,7 +1,7 @@
 import { RetortError } from '../../errors.js'
 import { numericSql, type ParsedType } from '../../ops/column-type.js'
 import { schemaModule } from '../../ops/ddl.js'
-import type { TableOperation } from '../../ops/operation.js'
+import { unhandledOperation, type TableOperation } from '../../ops/operation.js'
 import { commonParameter } from '../../ops/values.js'
 import type { DdlHooks } from '../dialect.js'
 import { sqliteBatch } from './batch.js'
@@ -48,8 +48,12 @@ function inPlaceProblem(op: TableOperation): string | undefined {
     case 'createCheckConstraint':
     case 'dropConstraint':
       return 'SQLite cannot add or drop constraints of an existing table'
-    default:
+    case 'dropColumn':
+    case 'createIndex':
+    case 'dropIndex':
       return undefined
+    default:
+      return unhandledOperation(op)
   }
 }
 
