@@ -165,7 +165,8 @@ class OnlineSession implements Session {
       context: () => context,
       afterMigration: async () => {
         const problem = await impl.checkIntegrity(this.connection)
-        if (problem) throw new RetortError(`${problem}; the migration's transaction was rolled back`)
+        if (problem)
+          throw new RetortError(`${problem}; the migration's transaction was rolled back`)
       },
       applyRowChange: (change: RowChange) =>
         applyRowChange(this.connection, impl, this.ref, change),
@@ -205,12 +206,9 @@ class Transactions {
     try {
       await this.connection.executeQuery(CompiledQuery.raw(sql))
     } catch (error) {
-      throw new DatabaseError(
-        `${sql} failed on ${this.url.masked}: ${reasonOf(error, this.url)}`,
-        {
-          cause: error,
-        },
-      )
+      throw new DatabaseError(`${sql} failed on ${this.url.masked}: ${reasonOf(error, this.url)}`, {
+        cause: error,
+      })
     }
   }
 
