@@ -17,8 +17,27 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  // Which way dependencies point (style.md): graph is pure, nothing imports cli.
-  layer(['src/graph/**'], ['node:*', 'kysely', '../script/*', '../runtime/*', '../ops/*', '../api/*', '../cli/*', '../config/*'], 'graph/ is pure: no node:*, no Kysely, no other layer'),
-  layer(['src/script/**', 'src/runtime/**', 'src/ops/**', 'src/config/**'], ['../cli/*', '../api/*', '../../cli/*', '../../api/*'], 'lower layers never import api/ or cli/'),
+  // Which way dependencies point (ARCHITECTURE.md): graph is pure, nothing below
+  // api/ imports api/ or cli/, ops/ sees dialects only through their interface,
+  // dialects/ never reaches up into the runtime, the scripts or the API.
+  layer(['src/graph/**'], ['node:*', 'kysely', '../script/*', '../runtime/*', '../ops/*', '../dialects/*', '../api/*', '../cli/*', '../config/*'], 'graph/ is pure: no node:*, no Kysely, no other layer'),
+  layer(['src/script/**', 'src/runtime/**', 'src/ops/**', 'src/config/**', 'src/dialects/**'], ['../cli/*', '../api/*', '../../cli/*', '../../api/*'], 'lower layers never import api/ or cli/'),
+  layer(['src/ops/**', 'src/config/**'], ['../runtime/*', '../dialects/registry.js', '../dialects/*/*'], 'ops/ and config/ see dialects only through dialects/dialect.ts and names.ts, and never the runtime'),
+  layer(['src/dialects/**'], ['../runtime/*', '../../runtime/*', '../script/*', '../../script/*', '../graph/*', '../../graph/*'], 'dialects/ describe databases: no runtime, script or graph imports'),
   layer(['src/api/**'], ['../cli/*'], 'api/ never imports cli/'),
+  layer(['src/cli/commands/**'], ['../../runtime/*', '../../dialects/*', '../../graph/*', '../../script/*', '../../ops/*'], 'commands call the API: no graph logic and no SQL in cli/'),
+  // A database is named only in dialects/ (names.ts holds the list); elsewhere ask a capability.
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/dialects/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Literal[value=/^(sqlite|postgres|mysql)$/]',
+          message: 'name databases only in src/dialects/; ask a capability instead',
+        },
+      ],
+    },
+  },
 )

@@ -48,7 +48,8 @@ export type {
   BatchOptions,
   SchemaOption,
 } from './ops/definitions.js'
-export type { MigrationContext, DialectInfo, DialectName } from './ops/context.js'
+export type { MigrationContext, DialectInfo } from './ops/context.js'
+export type { DialectName } from './dialects/names.js'
 export {
   RetortError,
   UsageError,
@@ -61,5 +62,3 @@ export {
   MigrationError,
   DatabaseError,
 } from './errors.js'
-export { main } from './cli/main.js'
-export type { CliIo } from './cli/main.js'

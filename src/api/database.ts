@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/config.js'
 import { parseDatabaseUrl, type DatabaseUrl } from '../config/database-url.js'
 import type { PlanStep } from '../graph/step.js'
-import type { RuntimeOptions, Session } from '../runtime/session.js'
+import type { RuntimeOptions, Session } from '../runtime/options.js'
 
 /** The project's database as the API uses it: sessions online, scripts offline. */
 export class Database {
@@ -31,11 +31,13 @@ export class Database {
     return this.url.masked
   }
 
+  // The API's one lazy boundary: the runtime (and through it Kysely and the
+  // database clients) is imported on first use, so that graph-only commands
+  // never load it.
   async session<T>(
     options: { lock: boolean; tag?: string },
     fn: (session: Session) => Promise<T>,
   ): Promise<T> {
-    // Loaded on first use, so that graph-only commands never load the runtime.
     const { withDatabase } = await import('../runtime/session.js')
     return withDatabase({ ...this.options, lock: options.lock, tag: options.tag }, fn)
   }

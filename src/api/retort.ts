@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ConfigError, RevisionError, UsageError } from '../errors.js'
+import { ConfigError, RetortError, RevisionError, UsageError } from '../errors.js'
 import { checkTimezone, type ResolvedConfig } from '../config/config.js'
 import { loadConfig } from '../config/load.js'
 import { RevisionMap, type Revision } from '../graph/revision-map.js'
@@ -389,6 +389,23 @@ export class Retort {
   async current(): Promise<readonly Revision[]> {
     const graph = this.graph()
     return currentHeads(graph, await this.readRows())
+  }
+
+  /**
+   * Fail unless the version table holds exactly the real heads (`current --check-heads`).
+   * @example
+   * await retort.checkHeads() // throws a RetortError naming the heads when behind
+   */
+  async checkHeads(): Promise<void> {
+    const heads = this.heads({ resolveDependencies: true })
+      .map((h) => h.id)
+      .sort()
+    const rows = (await this.readRows()).sort()
+    if (heads.join() !== rows.join()) {
+      throw new RetortError(
+        `Database is not on all head revisions (heads: ${heads.join(', ')}); run 'retort upgrade heads'`,
+      )
+    }
   }
 
   /**

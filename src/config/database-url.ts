@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path'
 import { ConfigError } from '../errors.js'
-import type { DialectName } from '../ops/context.js'
+import { dialectOfScheme, URL_SCHEMES, type DialectName } from '../dialects/names.js'
 
 /** A database URL taken apart: which dialect, and how to reach it. */
 export interface DatabaseUrl {
@@ -29,10 +29,12 @@ export function parseDatabaseUrl(url: string, rootDir: string): DatabaseUrl {
   const masked = maskUrl(url)
   const match = /^([a-zA-Z][a-zA-Z0-9.-]*)(?:\+[a-zA-Z0-9_.-]+)?:/.exec(url)
   const scheme = match?.[1]?.toLowerCase()
-  if (scheme === 'sqlite') {
+  const dialect = scheme === undefined ? undefined : dialectOfScheme(scheme)
+  const form = dialect === undefined ? undefined : URL_SCHEMES[dialect]
+  if (dialect !== undefined && form?.form === 'file') {
     let rest = url.slice(match![0].length)
     if (rest === ':memory:' || rest === '//:memory:' || rest === '' || rest === '//') {
-      return { dialect: 'sqlite', url, masked, sqlitePath: ':memory:' }
+      return { dialect, url, masked, sqlitePath: ':memory:' }
     }
     // `sqlite://` + empty host + `/` + path, as SQLAlchemy reads it: one slash separates.
     if (rest.startsWith('//')) {
@@ -40,14 +42,11 @@ export function parseDatabaseUrl(url: string, rootDir: string): DatabaseUrl {
       if (rest.startsWith('/')) rest = rest.slice(1)
     }
     const path = isAbsolute(rest) ? rest : resolve(rootDir, rest)
-    return { dialect: 'sqlite', url, masked, sqlitePath: path }
+    return { dialect, url, masked, sqlitePath: path }
   }
   const rest = url.slice(match?.[0].length ?? 0)
-  if ((scheme === 'postgres' || scheme === 'postgresql') && rest.startsWith('//')) {
-    return { dialect: 'postgres', url, masked, connectionString: `postgres:${rest}` }
-  }
-  if ((scheme === 'mysql' || scheme === 'mariadb') && rest.startsWith('//')) {
-    return { dialect: 'mysql', url, masked, connectionString: `mysql:${rest}` }
+  if (dialect !== undefined && form?.form === 'server' && rest.startsWith('//')) {
+    return { dialect, url, masked, connectionString: `${form.connectScheme}:${rest}` }
   }
   throw new ConfigError(`unsupported database URL '${masked}'; use one of ${ACCEPTED}`)
 }

@@ -1,8 +1,6 @@
 import type { Kysely } from 'kysely'
+import type { DialectName } from '../dialects/names.js'
 import type { Operations } from './operations.js'
-
-/** The database families Retort speaks; MariaDB is `mysql`. */
-export type DialectName = 'sqlite' | 'postgres' | 'mysql'
 
 /** What a migration may ask of the dialect it runs on. */
 export interface DialectInfo {
@@ -23,12 +21,5 @@ export interface MigrationContext {
   readonly tag?: string | undefined
   readonly dialect: DialectInfo
   /** True when the run writes a SQL script instead of touching a database. */
-  readonly offline: boolean
-}
-
-/** What createOperations needs: the run's Kysely (online or capturing) and its dialect. */
-export interface OperationsContext {
-  readonly db: Kysely<any>
-  readonly dialect: DialectName
   readonly offline: boolean
 }

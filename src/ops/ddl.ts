@@ -19,8 +19,13 @@ import type {
   DefaultValue,
   ForeignKeyDefinition,
 } from './definitions.js'
-import type { OpsRuntime } from './dialects/dialect.js'
-import { describeOperation, type OperationOf, type TableOperation } from './operation.js'
+import type { OpsRuntime } from '../dialects/dialect.js'
+import {
+  describeOperation,
+  unhandledOperation,
+  type OperationOf,
+  type TableOperation,
+} from './operation.js'
 
 /** Turns bind parameters into literals: DDL (CHECK, DEFAULT, index WHERE) takes no parameters. */
 class InlineValues extends OperationNodeTransformer {
@@ -331,5 +336,7 @@ export async function runTableOperation(rt: OpsRuntime, op: TableOperation): Pro
       return rt.dialect.dropConstraint(rt, op)
     case 'createIndex':
       return createIndex(rt, op)
+    default:
+      return unhandledOperation(op)
   }
 }

@@ -67,6 +67,15 @@ export type TableOperation =
 /** The operation named `K`. */
 export type OperationOf<K extends TableOperation['kind']> = Extract<TableOperation, { kind: K }>
 
+/**
+ * The end of every `switch` over operation kinds: a new kind of
+ * TableOperation does not compile until each switch (the shared DDL, every
+ * dialect, SQLite batch mode, messages) handles it.
+ */
+export function unhandledOperation(op: never): never {
+  throw new Error(`operation kind '${(op as { kind?: string }).kind}' is not handled`)
+}
+
 /** How an operation names itself in messages, e.g. `dropColumn('cart', 'note')`. */
 export function describeOperation(op: TableOperation): string {
   const what = (() => {
@@ -86,6 +95,8 @@ export function describeOperation(op: TableOperation): string {
         return `'${op.name}'`
       case 'dropIndex':
         return `'${op.name}'`
+      default:
+        return unhandledOperation(op)
     }
   })()
   return op.table === undefined ? `${op.kind}(${what})` : `${op.kind}(${what} on '${op.table}')`

@@ -1,7 +1,6 @@
 import { sql, type Compilable, type Expression, type Kysely, type RawBuilder } from 'kysely'
 import { RetortError } from '../errors.js'
 import { checkAlterColumn, collectBatch, type BatchOperations } from './batch.js'
-import type { OperationsContext } from './context.js'
 import { createTable, qualify, runTableOperation, schemaModule } from './ddl.js'
 import type {
   AlterColumnOptions,
@@ -15,8 +14,7 @@ import type {
   ForeignKeyOptions,
   SchemaOption,
 } from './definitions.js'
-import type { OpsRuntime } from './dialects/dialect.js'
-import { opsDialect } from './dialects/registry.js'
+import type { DdlHooks, OpsRuntime } from '../dialects/dialect.js'
 import type { TableOperation } from './operation.js'
 
 /**
@@ -123,6 +121,13 @@ export interface Operations {
   ): Promise<void>
 }
 
+/** What createOperations needs: the run's Kysely (online or capturing) and its dialect. */
+export interface OperationsContext {
+  readonly db: Kysely<any>
+  readonly dialect: DdlHooks
+  readonly offline: boolean
+}
+
 function isRawBuilder(value: unknown): value is RawBuilder<unknown> {
   return (
     typeof value === 'object' &&
@@ -133,7 +138,7 @@ function isRawBuilder(value: unknown): value is RawBuilder<unknown> {
 
 /** Build the operations object for one migration run. */
 export function createOperations(ctx: OperationsContext): Operations {
-  const rt: OpsRuntime = { db: ctx.db, offline: ctx.offline, dialect: opsDialect(ctx.dialect) }
+  const rt: OpsRuntime = { db: ctx.db, offline: ctx.offline, dialect: ctx.dialect }
   const run = (op: TableOperation) => runTableOperation(rt, op)
 
   return {

@@ -4,8 +4,8 @@ import { stepText } from '../graph/step.js'
 import type { PlanStep, RowChange } from '../graph/step.js'
 import type { MigrationContext } from '../ops/context.js'
 import type { MigrationModule } from '../script/load.js'
-import { logLine } from './session.js'
-import type { RuntimeOptions } from './session.js'
+import { logLine } from './log.js'
+import type { RuntimeOptions } from './options.js'
 
 /** What differs between running a plan on a database and writing it as a script. */
 export interface ExecutionSink {
@@ -18,6 +18,11 @@ export interface ExecutionSink {
   beforeStep(step: PlanStep, index: number): void
   /** The context handed to the step's migration. */
   context(): MigrationContext
+  /**
+   * Called after each migration returns, inside its transaction: a failure
+   * here (a deferred integrity check) is reported as the migration's.
+   */
+  afterMigration(): Promise<void>
   applyRowChange(change: RowChange): Promise<void>
   /** The SQL of the statement whose failure `error` is (or was caused by), if any. */
   failedStatement(error: unknown): string | undefined
@@ -68,6 +73,7 @@ async function runMigration(
   const fn = module[direction] as (context: MigrationContext) => unknown
   try {
     await fn(sink.context())
+    await sink.afterMigration()
   } catch (error) {
     const statement = sink.failedStatement(error)
     const about = step.message ? ` (${step.message})` : ''

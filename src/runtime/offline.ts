@@ -1,5 +1,11 @@
+import { loadDialect } from '../dialects/registry.js'
+import { stepText } from '../graph/step.js'
 import type { PlanStep } from '../graph/step.js'
-import type { RuntimeOptions } from './session.js'
+import { migrationContext } from './context.js'
+import { executePlan, loadPlanModules } from './executor.js'
+import { logLine } from './log.js'
+import type { RuntimeOptions } from './options.js'
+import { createVersionTableSql, rowChangeSql } from './version-table.js'
 
 /** Options of {@link renderScript} beyond the runtime options. */
 export interface RenderScriptOptions {
@@ -8,6 +14,11 @@ export interface RenderScriptOptions {
    * the version table's CREATE TABLE before the first step (behavior.md e).
    */
   readonly createVersionTable: boolean
+}
+
+/** Every statement ends with `;` and an empty line (behavior.md e). */
+function terminate(sql: string): string {
+  return `${sql.trim().replace(/;+$/, '')};\n\n`
 }
 
 /**
@@ -26,12 +37,50 @@ export async function renderScript(
   plan: readonly PlanStep[],
   render: RenderScriptOptions,
 ): Promise<string> {
-  const { writeScript } = await import('./script-writer.js')
-  return writeScript(options, plan, render)
+  const driver = await loadDialect(options.url.dialect)
+  const ref = { table: options.versionTable, schema: options.versionTableSchema }
+  options.log(logLine('Generating static SQL'))
+  const modules = await loadPlanModules(plan, options)
+  let script = ''
+  const db = driver.offline((sql) => (script += terminate(sql)))
+  const context = migrationContext(db, driver, options, true)
+  const wrap = driver.capabilities.scriptTransactions
+  await executePlan(plan, modules, {
+    perStep: options.transactionPerMigration,
+    begin: async () => {
+      if (wrap) script += 'BEGIN;\n\n'
+    },
+    commit: async () => {
+      if (wrap) script += 'COMMIT;\n\n'
+    },
+    rollback: async () => {},
+    beforeStep: (step, index) => {
+      // Inside the first step's transaction, before its comment.
+      if (index === 0 && render.createVersionTable)
+        script += terminate(createVersionTableSql(driver, ref))
+      script += `-- ${stepText(step)}\n\n`
+    },
+    context: () => context,
+    // Nothing runs, so nothing is left to check.
+    afterMigration: async () => {},
+    applyRowChange: async (change) => {
+      script += terminate(rowChangeSql(driver, ref, change, driver.literal))
+    },
+    failedStatement: () => undefined,
+    log: options.log,
+  })
+  return script
 }
 
 /** `ensure-version --sql`: the version table's CREATE TABLE, in BEGIN/COMMIT where the dialect's scripts have them. */
 export async function renderEnsureVersionScript(options: RuntimeOptions): Promise<string> {
-  const { writeEnsureVersionScript } = await import('./script-writer.js')
-  return writeEnsureVersionScript(options)
+  const driver = await loadDialect(options.url.dialect)
+  options.log(logLine('Generating static SQL'))
+  const create = terminate(
+    createVersionTableSql(driver, {
+      table: options.versionTable,
+      schema: options.versionTableSchema,
+    }),
+  )
+  return driver.capabilities.scriptTransactions ? `BEGIN;\n\n${create}COMMIT;\n\n` : create
 }

@@ -1,63 +1,23 @@
+import { CompiledQuery } from 'kysely'
+import type { Kysely, LogEvent } from 'kysely'
 import type { DatabaseUrl } from '../config/database-url.js'
-import type { PlanStep } from '../graph/step.js'
+import type { Dialect } from '../dialects/dialect.js'
+import { loadDialect } from '../dialects/registry.js'
+import { DatabaseError, RetortError } from '../errors.js'
+import type { PlanStep, RowChange } from '../graph/step.js'
 import type { DialectInfo } from '../ops/context.js'
-import type { MigrationModule } from '../script/load.js'
+import { migrationContext } from './context.js'
+import { executePlan, loadPlanModules } from './executor.js'
+import type { Session, SessionOptions } from './options.js'
+import type { VersionTableRef } from './version-table.js'
+import {
+  applyRowChange,
+  deleteAllRows,
+  ensureVersionTable,
+  readVersionRows,
+} from './version-table.js'
 
-/** What carrying out a plan needs, online or as a script. */
-export interface RuntimeOptions {
-  readonly url: DatabaseUrl
-  /** Version table name (`versionTable` in the config). */
-  readonly versionTable: string
-  readonly versionTableSchema?: string | undefined
-  /** One transaction per step instead of one for the run. */
-  readonly transactionPerMigration: boolean
-  /** `-x KEY=VALUE` pairs, handed to migrations as `args`. */
-  readonly args: Readonly<Record<string, string>>
-  /** `--tag`, handed to migrations as `tag`. */
-  readonly tag?: string | undefined
-  /** Receives each log line, complete (`INFO  [retort.migration] Running ...`). */
-  readonly log: (line: string) => void
-  /** Folder that relative step paths are taken from (default: the working folder). */
-  readonly baseDir?: string | undefined
-  /**
-   * Imports a revision file to run it. Leave it out for script/load.ts's
-   * batched, cached loader, which is much faster for long plans.
-   */
-  readonly loadMigration?: ((path: string) => Promise<MigrationModule>) | undefined
-}
-
-/** Options of {@link withDatabase}. */
-export interface SessionOptions extends RuntimeOptions {
-  /**
-   * Hold the migration lock for the whole session, taken before anything is
-   * read (upgrade, downgrade, stamp): PostgreSQL advisory lock, MySQL/MariaDB
-   * GET_LOCK, SQLite a write transaction (BEGIN IMMEDIATE). A second session
-   * waits, then reads the rows the first one left.
-   */
-  readonly lock: boolean
-}
-
-/** One open connection to the database. */
-export interface Session {
-  readonly dialect: DialectInfo
-  /** The version table's rows in the order the database returns them; none when it does not exist (nothing is created). */
-  readRows(): Promise<string[]>
-  /** Create the version table if it does not exist. */
-  ensureVersionTable(): Promise<void>
-  /** Create the version table if needed, then delete every row (`stamp --purge`). */
-  purge(): Promise<void>
-  /**
-   * Run the steps in order: log each, run its migration, apply its row
-   * changes. A failing migration rolls back and rejects with a
-   * MigrationError; see behavior.md c.7 for what survives.
-   */
-  run(plan: readonly PlanStep[]): Promise<void>
-}
-
-/** The log line format of behavior.md d: `INFO  [retort.migration] <message>`. */
-export function logLine(message: string): string {
-  return `INFO  [retort.migration] ${message}`
-}
+export type { RuntimeOptions, Session, SessionOptions } from './options.js'
 
 /**
  * Connect, call `fn` with a session on one connection, and disconnect. An
@@ -75,7 +35,235 @@ export async function withDatabase<T>(
   options: SessionOptions,
   fn: (session: Session) => Promise<T>,
 ): Promise<T> {
-  // Loaded here so that commands without a database never load Kysely or a driver.
-  const { openSession } = await import('./online.js')
-  return openSession(options, fn)
+  const dialect = await loadDialect(options.url.dialect)
+  // The SQL of failed statements, so that a migration error can show it.
+  const failed = new WeakMap<object, string>()
+  const log = (event: LogEvent): void => {
+    if (event.level === 'error' && typeof event.error === 'object' && event.error !== null) {
+      failed.set(event.error, event.query.sql)
+    }
+  }
+  let db: Kysely<any>
+  try {
+    db = await dialect.connect(options.url, log)
+  } catch (error) {
+    throw connectionError(options.url, error)
+  }
+  let connected = false
+  try {
+    return await db.connection().execute(async (connection) => {
+      connected = true
+      return withLock(dialect, connection, options, async () => {
+        const session = new OnlineSession(dialect, connection, options, failed)
+        return fn(session)
+      })
+    })
+  } catch (error) {
+    throw connected ? error : connectionError(options.url, error)
+  } finally {
+    await db.destroy().catch(() => {})
+  }
+}
+
+/**
+ * Hold the migration lock around `body`. The lock only keeps other sessions
+ * out; what is kept is decided by the session's transactions, which commit
+ * (after their integrity check) before the lock is given back.
+ */
+async function withLock<T>(
+  dialect: Dialect,
+  connection: Kysely<any>,
+  options: SessionOptions,
+  body: () => Promise<T>,
+): Promise<T> {
+  if (!options.lock) return body()
+  const target = { table: options.versionTable, schema: options.versionTableSchema }
+  try {
+    await dialect.acquireLock(connection, target)
+  } catch (error) {
+    if (error instanceof RetortError) throw error
+    throw new DatabaseError(
+      `could not take the migration lock on ${options.url.masked}: ${reasonOf(error, options.url)}`,
+      {
+        cause: error,
+      },
+    )
+  }
+  let result: T
+  try {
+    result = await body()
+  } catch (error) {
+    // Work that a transactional lock holds (SQLite) is kept: failed migrations were already rolled back to their savepoints.
+    await dialect.releaseLock(connection, target, !brokenSessions.has(connection)).catch(() => {})
+    throw error
+  }
+  try {
+    await dialect.releaseLock(connection, target, !brokenSessions.has(connection))
+  } catch (error) {
+    throw new DatabaseError(
+      `could not release the migration lock on ${options.url.masked}: ${reasonOf(error, options.url)}`,
+      {
+        cause: error,
+      },
+    )
+  }
+  return result
+}
+
+// Connections on which a rollback failed: their lock transaction must not be committed.
+const brokenSessions = new WeakSet<object>()
+
+class OnlineSession implements Session {
+  readonly dialect: DialectInfo
+  private readonly ref: VersionTableRef
+  private readonly transactions: Transactions
+
+  constructor(
+    private readonly impl: Dialect,
+    private readonly connection: Kysely<any>,
+    private readonly options: SessionOptions,
+    private readonly failed: WeakMap<object, string>,
+  ) {
+    this.dialect = { name: impl.name, transactionalDdl: impl.capabilities.transactionalDdl }
+    this.ref = { table: options.versionTable, schema: options.versionTableSchema }
+    this.transactions = new Transactions(
+      connection,
+      impl.beginSql,
+      // Under a lock that is itself a transaction (SQLite), transactions are savepoints inside it.
+      options.lock && impl.capabilities.lockIsTransaction,
+      options.url,
+    )
+  }
+
+  readRows(): Promise<string[]> {
+    return readVersionRows(this.connection, this.impl, this.ref)
+  }
+
+  ensureVersionTable(): Promise<void> {
+    return ensureVersionTable(this.connection, this.impl, this.ref)
+  }
+
+  async purge(): Promise<void> {
+    await ensureVersionTable(this.connection, this.impl, this.ref)
+    await deleteAllRows(this.connection, this.impl, this.ref)
+  }
+
+  async run(plan: readonly PlanStep[]): Promise<void> {
+    if (plan.length === 0) return
+    const modules = await loadPlanModules(plan, this.options)
+    // behavior.md c.7: the table exists before the first step (committed on its own).
+    await ensureVersionTable(this.connection, this.impl, this.ref)
+    const { impl, options, transactions } = this
+    const context = migrationContext(this.connection, impl, options, false)
+    await executePlan(plan, modules, {
+      // DDL commits implicitly on MySQL/MariaDB: write each step's row right after it, as Alembic does.
+      perStep: options.transactionPerMigration || !impl.capabilities.transactionalDdl,
+      begin: () => transactions.begin(),
+      commit: () => transactions.commit(),
+      rollback: () => transactions.rollback(),
+      beforeStep: () => {},
+      context: () => context,
+      afterMigration: async () => {
+        const problem = await impl.checkIntegrity(this.connection)
+        if (problem)
+          throw new RetortError(`${problem}; the migration's transaction was rolled back`)
+      },
+      applyRowChange: (change: RowChange) =>
+        applyRowChange(this.connection, impl, this.ref, change),
+      failedStatement: (error) => {
+        for (
+          let e: unknown = error;
+          typeof e === 'object' && e !== null;
+          e = (e as { cause?: unknown }).cause
+        ) {
+          const sql = this.failed.get(e)
+          if (sql !== undefined) return sql
+        }
+        return undefined
+      },
+      log: options.log,
+    })
+  }
+}
+
+/**
+ * Begin, commit and roll back the session's transactions: real ones, or
+ * savepoints inside a lock that is itself a transaction. Separate from the
+ * lock, so a failure here is reported as what it is.
+ */
+class Transactions {
+  private savepointDepth = 0
+
+  constructor(
+    private readonly connection: Kysely<any>,
+    private readonly beginSql: string,
+    private readonly useSavepoints: boolean,
+    private readonly url: DatabaseUrl,
+  ) {}
+
+  /** Run a transaction-control statement; a failure is a DatabaseError naming it. */
+  private async execute(sql: string): Promise<void> {
+    try {
+      await this.connection.executeQuery(CompiledQuery.raw(sql))
+    } catch (error) {
+      throw new DatabaseError(`${sql} failed on ${this.url.masked}: ${reasonOf(error, this.url)}`, {
+        cause: error,
+      })
+    }
+  }
+
+  async begin(): Promise<void> {
+    if (this.useSavepoints) await this.execute(`SAVEPOINT retort_${++this.savepointDepth}`)
+    else await this.execute(this.beginSql)
+  }
+
+  async commit(): Promise<void> {
+    if (this.useSavepoints) await this.execute(`RELEASE SAVEPOINT retort_${this.savepointDepth--}`)
+    else await this.execute('COMMIT')
+  }
+
+  /** Roll back without masking the error that caused it; a failed rollback marks the session broken. */
+  async rollback(): Promise<void> {
+    try {
+      if (this.useSavepoints) {
+        const name = `retort_${this.savepointDepth--}`
+        await this.execute(`ROLLBACK TO SAVEPOINT ${name}`)
+        await this.execute(`RELEASE SAVEPOINT ${name}`)
+      } else {
+        await this.execute('ROLLBACK')
+      }
+    } catch {
+      brokenSessions.add(this.connection)
+    }
+  }
+}
+
+/** The reason a driver gave, without the password even if the driver echoed it. */
+function reasonOf(error: unknown, url: DatabaseUrl): string {
+  let reason = error instanceof Error ? error.message : String(error)
+  // Node reports a refused connection to several addresses (localhost: ::1 and 127.0.0.1) as an AggregateError without a message.
+  if (!reason && error instanceof AggregateError) {
+    reason = error.errors
+      .map((e: unknown) => (e instanceof Error ? e.message : String(e)))
+      .join('; ')
+  }
+  if (!reason && error instanceof Error && 'code' in error) reason = String(error.code)
+  const password = passwordOf(url.url)
+  if (password) reason = reason.split(password).join('***')
+  return reason || 'unknown error'
+}
+
+function passwordOf(url: string): string | undefined {
+  try {
+    const password = new URL(url).password
+    return password ? decodeURIComponent(password) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function connectionError(url: DatabaseUrl, error: unknown): DatabaseError {
+  return new DatabaseError(`cannot connect to ${url.masked}: ${reasonOf(error, url)}`, {
+    cause: error,
+  })
 }

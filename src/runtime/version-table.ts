@@ -2,7 +2,7 @@ import { CompiledQuery } from 'kysely'
 import type { Kysely } from 'kysely'
 import { DatabaseError } from '../errors.js'
 import type { RowChange } from '../graph/step.js'
-import type { RuntimeDriver } from './drivers/driver.js'
+import type { ConnectionHooks } from '../dialects/connection.js'
 
 /** Name and optional schema of the version table. */
 export interface VersionTableRef {
@@ -11,7 +11,7 @@ export interface VersionTableRef {
 }
 
 /** The table name as SQL, schema-qualified when a schema is configured. */
-export function qualifiedName(driver: RuntimeDriver, ref: VersionTableRef): string {
+export function qualifiedName(driver: ConnectionHooks, ref: VersionTableRef): string {
   const table = driver.quoteIdentifier(ref.table)
   return ref.schema === undefined ? table : `${driver.quoteIdentifier(ref.schema)}.${table}`
 }
@@ -25,7 +25,7 @@ export function displayName(ref: VersionTableRef): string {
  * CREATE TABLE for the version table, in Alembic's shape and layout (the
  * space after the first comma included, so scripts compare equal).
  */
-export function createVersionTableSql(driver: RuntimeDriver, ref: VersionTableRef): string {
+export function createVersionTableSql(driver: ConnectionHooks, ref: VersionTableRef): string {
   const pk = driver.quoteIdentifier(`${ref.table}_pkc`)
   return (
     `CREATE TABLE ${qualifiedName(driver, ref)} (\n` +
@@ -40,7 +40,7 @@ export function createVersionTableSql(driver: RuntimeDriver, ref: VersionTableRe
  * literal (offline) or a placeholder that records the parameter (online).
  */
 export function rowChangeSql(
-  driver: RuntimeDriver,
+  driver: ConnectionHooks,
   ref: VersionTableRef,
   change: RowChange,
   value: (revision: string) => string,
@@ -75,7 +75,7 @@ const messageOf = (error: unknown): string =>
 /** Whether the version table exists (creating nothing). */
 export async function versionTableExists(
   db: Kysely<any>,
-  driver: RuntimeDriver,
+  driver: ConnectionHooks,
   ref: VersionTableRef,
 ): Promise<boolean> {
   const { sql, parameters } = driver.tableExists(ref)
@@ -102,7 +102,7 @@ export async function versionTableExists(
  */
 export async function readVersionRows(
   db: Kysely<any>,
-  driver: RuntimeDriver,
+  driver: ConnectionHooks,
   ref: VersionTableRef,
 ): Promise<string[]> {
   if (!(await versionTableExists(db, driver, ref))) return []
@@ -122,7 +122,7 @@ export async function readVersionRows(
 /** Create the version table unless it exists. */
 export async function ensureVersionTable(
   db: Kysely<any>,
-  driver: RuntimeDriver,
+  driver: ConnectionHooks,
   ref: VersionTableRef,
 ): Promise<void> {
   if (await versionTableExists(db, driver, ref)) return
@@ -141,7 +141,7 @@ export async function ensureVersionTable(
 /** Delete every row of the version table (which must exist). */
 export async function deleteAllRows(
   db: Kysely<any>,
-  driver: RuntimeDriver,
+  driver: ConnectionHooks,
   ref: VersionTableRef,
 ): Promise<void> {
   try {
@@ -163,7 +163,7 @@ export async function deleteAllRows(
  */
 export async function applyRowChange(
   db: Kysely<any>,
-  driver: RuntimeDriver,
+  driver: ConnectionHooks,
   ref: VersionTableRef,
   change: RowChange,
 ): Promise<void> {

@@ -4,13 +4,14 @@ import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import mysql from 'mysql2/promise'
+import type { DialectName } from '../../src/dialects/names.js'
 
 /**
  * The databases a suite runs against: SQLite always, PostgreSQL and MariaDB
  * when RETORT_TEST_PG_URL / RETORT_TEST_MYSQL_URL are set. Under
  * RETORT_TEST_ALL_DBS=1 a missing server is a failure, not a skip.
  */
-export type TestDialect = 'sqlite' | 'postgres' | 'mysql'
+export type TestDialect = DialectName
 
 export interface FreshDatabase {
   /** URL of an empty database (SQLite file, PostgreSQL schema, MariaDB database). */

@@ -9,6 +9,7 @@ import { capturingKysely } from './helpers/offline.js'
 import { eachDatabase, onlineOps, opsTest, type OpsTest } from './helpers/harness.js'
 import { openFresh } from './helpers/connect.js'
 import { createOperations } from '../../src/ops/operations.js'
+import { dialectOf } from '../helpers/dialects.js'
 
 const CUSTOMERS = 3000
 
@@ -516,7 +517,7 @@ describe('batchAlterTable on SQLite', () => {
 describe('batchAlterTable offline on SQLite', () => {
   it('refuses a rebuild without a table description, before emitting anything', async () => {
     const { db, captured } = capturingKysely('sqlite')
-    const op = createOperations({ db, dialect: 'sqlite', offline: true })
+    const op = createOperations({ db, dialect: dialectOf('sqlite'), offline: true })
     await assert.rejects(
       op.batchAlterTable('customer', (b) => b.dropConstraint('ck')),
       (e) =>
@@ -529,7 +530,7 @@ describe('batchAlterTable offline on SQLite', () => {
 
   it('runs in place without a description when SQLite can', async () => {
     const { db, captured } = capturingKysely('sqlite')
-    const op = createOperations({ db, dialect: 'sqlite', offline: true })
+    const op = createOperations({ db, dialect: dialectOf('sqlite'), offline: true })
     await op.batchAlterTable('customer', (b) => b.alterColumn('email', { newName: 'mail' }))
     assert.deepEqual(
       captured.map((q) => q.sql),

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { RetortError } from '../../src/errors.js'
 import { parseColumnType } from '../../src/ops/column-type.js'
-import { opsDialect } from '../../src/ops/dialects/registry.js'
+import { dialectOf } from '../helpers/dialects.js'
 
 describe('parseColumnType', () => {
   it('reads portable names in any case and spacing', () => {
@@ -60,9 +60,9 @@ describe('portable type mapping', () => {
       const parsed = parseColumnType(type)
       assert.deepEqual(
         [
-          opsDialect('sqlite').typeSql(parsed),
-          opsDialect('postgres').typeSql(parsed),
-          opsDialect('mysql').typeSql(parsed),
+          dialectOf('sqlite').typeSql(parsed),
+          dialectOf('postgres').typeSql(parsed),
+          dialectOf('mysql').typeSql(parsed),
         ],
         [sqlite, postgres, mysql],
       )
@@ -71,11 +71,11 @@ describe('portable type mapping', () => {
 
   it('uses INTEGER for an auto-incremented bigint key on SQLite', () => {
     assert.equal(
-      opsDialect('sqlite').typeSql(parseColumnType('bigint'), { autoIncrement: true }),
+      dialectOf('sqlite').typeSql(parseColumnType('bigint'), { autoIncrement: true }),
       'integer',
     )
     assert.equal(
-      opsDialect('postgres').typeSql(parseColumnType('bigint'), { autoIncrement: true }),
+      dialectOf('postgres').typeSql(parseColumnType('bigint'), { autoIncrement: true }),
       'bigint',
     )
   })

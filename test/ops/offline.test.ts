@@ -7,6 +7,7 @@ import { sql } from 'kysely'
 import { RetortError } from '../../src/errors.js'
 import type { ColumnDefinition, TableDescription } from '../../src/ops/definitions.js'
 import { createOperations, type Operations } from '../../src/ops/operations.js'
+import { dialectOf } from '../helpers/dialects.js'
 import { testDatabases, type TestDialect } from '../helpers/databases.js'
 import { openFresh } from './helpers/connect.js'
 import { onlineOps, opsTest } from './helpers/harness.js'
@@ -335,7 +336,7 @@ function expectedPath(dialect: TestDialect, scenario: string): string {
 
 function offlineScript(dialect: TestDialect, scenario: Scenario): Promise<string> {
   const { db, captured } = capturingKysely(dialect)
-  const op = createOperations({ db, dialect, offline: true })
+  const op = createOperations({ db, dialect: dialectOf(dialect), offline: true })
   return scenario.run(op).then(() => scriptOf(dialect, captured))
 }
 
@@ -393,7 +394,7 @@ for (const database of testDatabases()) {
 describe('offline refusals', () => {
   const offlineOps = (dialect: TestDialect) => {
     const { db, captured } = capturingKysely(dialect)
-    return { op: createOperations({ db, dialect, offline: true }), captured }
+    return { op: createOperations({ db, dialect: dialectOf(dialect), offline: true }), captured }
   }
 
   it("MariaDB alterColumn needs 'existing' to restate the column, and emits nothing without it", async () => {
@@ -435,7 +436,7 @@ describe('offline refusals', () => {
   it('values become literals and identifiers are quoted for the dialect', async () => {
     for (const dialect of ALL) {
       const { db, captured } = capturingKysely(dialect)
-      const op = createOperations({ db, dialect, offline: true })
+      const op = createOperations({ db, dialect: dialectOf(dialect), offline: true })
       await op.createTable('we"ird', [{ name: 'it`s', type: 'text', default: "a'b" }])
       await op.bulkInsert('we"ird', [{ 'it`s': "x'); drop table t; --" }])
       const script = scriptOf(dialect, captured)

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { RetortError } from '../../src/errors.js'
-import { identifiersIn, parseCreateTable, tokenize } from '../../src/ops/dialects/sqlite-parser.js'
+import { identifiersIn, parseCreateTable, tokenize } from '../../src/dialects/sqlite/parser.js'
 
 describe('tokenize', () => {
   it('unquotes identifiers and strings, keeps blobs and numbers, drops comments', () => {

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url'
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
 // A child process records every module it resolves (through a loader hook)
-// while importing the runtime's entry modules, then prints the list.
+// while importing the package's entry module (the API), then prints the list.
+// The API's database access is the one lazy boundary: the runtime, Kysely and
+// the database clients load only when a database or script is used.
 const child = `
 import { register } from 'node:module'
 import { MessageChannel } from 'node:worker_threads'
@@ -17,14 +19,13 @@ port1.unref()
 const hook = 'export async function initialize({ port }) { globalThis.port = port }' +
   ' export async function resolve(specifier, context, next) { const r = await next(specifier, context); globalThis.port.postMessage(r.url); return r }'
 register('data:text/javascript,' + encodeURIComponent(hook), { data: { port: port2 }, transferList: [port2] })
-await import('./src/runtime/session.ts')
-await import('./src/runtime/offline.ts')
+await import('./src/index.ts')
 await new Promise((resolve) => setTimeout(resolve, 100))
 console.log(JSON.stringify(seen))
 `
 
-describe('runtime entry modules', () => {
-  it('load neither Kysely nor a database client until a database or script is used', () => {
+describe('the package entry module', () => {
+  it('loads neither Kysely, a database client nor the CLI until a database or script is used', () => {
     const result = spawnSync(
       process.execPath,
       ['--import', 'tsx', '--input-type=module', '-e', child],
@@ -36,11 +37,11 @@ describe('runtime entry modules', () => {
     assert.equal(result.status, 0, result.stderr)
     const urls = JSON.parse(result.stdout) as string[]
     assert.ok(
-      urls.some((u) => u.endsWith('/src/runtime/session.ts')),
+      urls.some((u) => u.endsWith('/src/api/retort.ts')),
       'the hook saw the imports',
     )
     const heavy = urls.filter((u) =>
-      /\/node_modules\/(kysely|pg|mysql2|better-sqlite3|esbuild)\//.test(u),
+      /\/node_modules\/(kysely|pg|mysql2|better-sqlite3|esbuild|commander)\//.test(u),
     )
     assert.deepEqual(heavy, [])
   })

@@ -1,16 +1,16 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { CompiledQuery } from 'kysely'
-import { loadDriver } from '../../src/runtime/drivers/index.js'
-import { inlineParameters } from '../../src/runtime/drivers/capture.js'
-import { localTimestamp } from '../../src/runtime/drivers/literals.js'
+import { loadDialect } from '../../src/dialects/registry.js'
+import { inlineParameters } from '../../src/dialects/capture.js'
+import { localTimestamp } from '../../src/dialects/literals.js'
 
 describe('SQL literals for offline scripts', () => {
   it('quotes strings with doubled quotes, and MySQL also doubles backslashes', async () => {
     const [sqlite, postgres, mysql] = await Promise.all([
-      loadDriver('sqlite'),
-      loadDriver('postgres'),
-      loadDriver('mysql'),
+      loadDialect('sqlite'),
+      loadDialect('postgres'),
+      loadDialect('mysql'),
     ])
     assert.equal(sqlite.literal("O'Brien \\ x"), "'O''Brien \\ x'")
     assert.equal(postgres.literal("O'Brien \\ x"), "'O''Brien \\ x'")
@@ -19,9 +19,9 @@ describe('SQL literals for offline scripts', () => {
 
   it('writes numbers, booleans, null, bytes and dates in each dialect', async () => {
     const [sqlite, postgres, mysql] = await Promise.all([
-      loadDriver('sqlite'),
-      loadDriver('postgres'),
-      loadDriver('mysql'),
+      loadDialect('sqlite'),
+      loadDialect('postgres'),
+      loadDialect('mysql'),
     ])
     for (const d of [sqlite, postgres, mysql]) {
       assert.equal(d.literal(42), '42')
@@ -73,7 +73,7 @@ describe('SQL literals for offline scripts', () => {
       ['postgres', `select 'x''y' as "a"`],
       ['mysql', "select 'x''y' as `a`"],
     ] as const) {
-      const driver = await loadDriver(dialect)
+      const driver = await loadDialect(dialect)
       const captured: string[] = []
       const db = driver.offline((sql) => captured.push(sql))
       await db.selectNoFrom((eb) => [eb.val("x'y").as('a')]).execute()

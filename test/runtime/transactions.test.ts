@@ -166,6 +166,67 @@ for (const db of testDatabases()) {
       })
     }
 
+    // behavior.md c.7 with foreign keys: the revision that left a violation is named, whether
+    // the database refuses the statement (PostgreSQL, MariaDB) or finds it at the end of the
+    // migration (SQLite, whose enforcement is off under the lock and checked after each migration).
+    for (const transactionPerMigration of [false, true]) {
+      it(`names the revision whose migration left a foreign key violation, and keeps none of it${transactionPerMigration ? ' (transactionPerMigration)' : ''}`, async () => {
+        const fresh = await db.fresh()
+        const folder = revisionFolder()
+        try {
+          const revs = [
+            {
+              id: 'f1',
+              path: writeRevision(folder.dir, 'f1', {
+                upgrade:
+                  "await op.execute('CREATE TABLE parent (id INTEGER PRIMARY KEY)')\n" +
+                  "await op.execute('CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER, FOREIGN KEY (parent_id) REFERENCES parent (id))')",
+              }),
+            },
+            {
+              id: 'f2',
+              path: writeRevision(folder.dir, 'f2', {
+                upgrade: "await op.execute('INSERT INTO child (id, parent_id) VALUES (1, 42)')",
+              }),
+            },
+            {
+              id: 'f3',
+              path: writeRevision(folder.dir, 'f3', {
+                upgrade: "await op.execute('CREATE TABLE t3 (id INTEGER)')",
+              }),
+            },
+          ]
+          // With the lock, as upgrade runs.
+          const options = sessionOptions(fresh.url, { transactionPerMigration, lock: true })
+          const error = await withDatabase(options, (s) =>
+            s.run(linearPlan(revs)).then(
+              () => undefined,
+              (e: unknown) => e,
+            ),
+          )
+          assert.ok(error instanceof MigrationError, String(error))
+          assert.equal(error.revision, 'f2')
+          assert.match(error.message, /^upgrade 'f2' \(rev f2\) failed: .*foreign key/i)
+          assert.doesNotMatch(error.message, /lock/)
+          const seen = await inspect(db.dialect, fresh)
+          try {
+            const keepsFirst = transactionPerMigration || db.dialect === 'mysql'
+            assert.deepEqual(
+              await seen.rows('alembic_version', 'version_num'),
+              keepsFirst ? ['f1'] : [],
+            )
+            assert.ok(!seen.tables.includes('t3'))
+            if (keepsFirst) assert.deepEqual(await seen.rows('child', 'id'), [])
+          } finally {
+            await seen.close()
+          }
+        } finally {
+          folder.cleanup()
+          await fresh.cleanup()
+        }
+      })
+    }
+
     it('fails before touching the database when a module lacks the function, naming the file', async () => {
       const fresh = await db.fresh()
       const folder = revisionFolder()

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { TestDialect } from '../../helpers/databases.js'
-import { parseCreateTable } from '../../../src/ops/dialects/sqlite-parser.js'
+import { parseCreateTable } from '../../../src/dialects/sqlite/parser.js'
 
 /*
  * Small catalog readers: what each database says a schema holds, in one

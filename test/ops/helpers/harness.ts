@@ -2,6 +2,7 @@ import { it } from 'node:test'
 import type { Kysely } from 'kysely'
 import { testDatabases, type TestDialect } from '../../helpers/databases.js'
 import { createOperations, type Operations } from '../../../src/ops/operations.js'
+import { dialectOf } from '../../helpers/dialects.js'
 import { readCatalog, type Catalog, type CatalogTable } from './catalog.js'
 import { openFresh, type OpenDatabase } from './connect.js'
 
@@ -17,7 +18,7 @@ export interface OpsTest extends OpenDatabase {
 
 /** Operations on `db` for `dialect`, online. */
 export function onlineOps(dialect: TestDialect, db: Kysely<any>): Operations {
-  return createOperations({ db, dialect, offline: false })
+  return createOperations({ db, dialect: dialectOf(dialect), offline: false })
 }
 
 /** Wrap an open database as an OpsTest. */

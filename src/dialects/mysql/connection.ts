@@ -1,4 +1,3 @@
-import { createPool } from 'mysql2'
 import {
   CompiledQuery,
   Kysely,
@@ -8,11 +7,11 @@ import {
   MysqlQueryCompiler,
 } from 'kysely'
 import { DatabaseError } from '../../errors.js'
-import type { LockTarget, RuntimeDriver } from './driver.js'
-import { LOCK_WAIT_SECONDS } from './driver.js'
-import { offlineKysely } from './capture.js'
-import { localTimestamp, quoteIdentifierIfNeeded, quoteString, renderLiteral } from './literals.js'
-import type { LiteralStyle } from './literals.js'
+import type { ConnectionHooks, LockTarget } from '../connection.js'
+import { LOCK_WAIT_SECONDS } from '../connection.js'
+import { offlineKysely } from '../capture.js'
+import { localTimestamp, quoteIdentifierIfNeeded, quoteString, renderLiteral } from '../literals.js'
+import type { LiteralStyle } from '../literals.js'
 
 const style: LiteralStyle = {
   // Without NO_BACKSLASH_ESCAPES (the default), a backslash escapes the next character.
@@ -39,14 +38,12 @@ const LOCK_NAME = `CONCAT('retort_', SHA1(CONCAT(COALESCE(?, DATABASE(), ''), '.
 const lockParameters = ({ table, schema }: LockTarget): unknown[] => [schema ?? null, table]
 
 /** MySQL and MariaDB through mysql2. DDL commits implicitly, so nothing DDL does can be rolled back. */
-export const mysqlDriver: RuntimeDriver = {
-  name: 'mysql',
-  transactionalDdl: false,
-  scriptTransactions: false,
-  lockIsTransaction: false,
+export const mysqlConnection: ConnectionHooks = {
   beginSql: 'START TRANSACTION',
 
   async connect(url, log) {
+    // The client is loaded only to connect: `--sql` runs never load it.
+    const { createPool } = await import('mysql2')
     const pool = createPool({ uri: url.connectionString, connectionLimit: 1 })
     return new Kysely<any>({ dialect: new MysqlDialect({ pool }), log })
   },
@@ -98,4 +95,7 @@ export const mysqlDriver: RuntimeDriver = {
       CompiledQuery.raw(`SELECT RELEASE_LOCK(${LOCK_NAME})`, lockParameters(target)),
     )
   },
+
+  // InnoDB checks foreign keys as statements run.
+  checkIntegrity: async () => undefined,
 }

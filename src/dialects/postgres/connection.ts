@@ -1,4 +1,3 @@
-import pg from 'pg'
 import {
   CompiledQuery,
   Kysely,
@@ -7,10 +6,10 @@ import {
   PostgresIntrospector,
   PostgresQueryCompiler,
 } from 'kysely'
-import type { LockTarget, RuntimeDriver } from './driver.js'
-import { offlineKysely } from './capture.js'
-import { localTimestamp, quoteIdentifierIfNeeded, quoteString, renderLiteral } from './literals.js'
-import type { LiteralStyle } from './literals.js'
+import type { ConnectionHooks, LockTarget } from '../connection.js'
+import { offlineKysely } from '../capture.js'
+import { localTimestamp, quoteIdentifierIfNeeded, quoteString, renderLiteral } from '../literals.js'
+import type { LiteralStyle } from '../literals.js'
 
 function arrayLiteral(values: readonly unknown[]): string {
   const element = (v: unknown): string => {
@@ -47,14 +46,12 @@ const LOCK_KEY = `('x' || substr(md5(coalesce($2::text, current_schema()::text, 
 const lockParameters = ({ table, schema }: LockTarget): unknown[] => [table, schema ?? null]
 
 /** PostgreSQL through node-postgres. */
-export const postgresDriver: RuntimeDriver = {
-  name: 'postgres',
-  transactionalDdl: true,
-  scriptTransactions: true,
-  lockIsTransaction: false,
+export const postgresConnection: ConnectionHooks = {
   beginSql: 'BEGIN',
 
   async connect(url, log) {
+    // The client is loaded only to connect: `--sql` runs never load it.
+    const { default: pg } = await import('pg')
     const pool = new pg.Pool({
       connectionString: url.connectionString,
       max: 1,
@@ -101,4 +98,7 @@ export const postgresDriver: RuntimeDriver = {
       CompiledQuery.raw(`SELECT pg_advisory_unlock(${LOCK_KEY})`, lockParameters(target)),
     )
   },
+
+  // Constraints are enforced as statements run (or at COMMIT when deferred).
+  checkIntegrity: async () => undefined,
 }

@@ -1,7 +1,7 @@
 import { sql, type Expression } from 'kysely'
 import { RetortError } from '../../errors.js'
-import { numericSql, type ParsedType } from '../column-type.js'
-import type { ConstraintType, DefaultValue } from '../definitions.js'
+import { numericSql, type ParsedType } from '../../ops/column-type.js'
+import type { ConstraintType, DefaultValue } from '../../ops/definitions.js'
 import {
   defaultExpression,
   inlineValues,
@@ -10,10 +10,10 @@ import {
   schemaModule,
   typeExpression,
   verbatimDefault,
-} from '../ddl.js'
-import { describeOperation, type OperationOf } from '../operation.js'
-import { commonParameter } from '../values.js'
-import type { OpsDialect, OpsRuntime } from './dialect.js'
+} from '../../ops/ddl.js'
+import { describeOperation, type OperationOf } from '../../ops/operation.js'
+import { commonParameter } from '../../ops/values.js'
+import type { DdlHooks, OpsRuntime } from '../dialect.js'
 
 function typeSql(type: ParsedType): string {
   switch (type.kind) {
@@ -251,7 +251,7 @@ async function indexTable(rt: OpsRuntime, op: OperationOf<'dropIndex'>): Promise
 }
 
 /** MariaDB 10.11: column changes restate the column; constraints drop by kind; no partial or expression indexes. */
-export const mysqlDialect: OpsDialect = {
+export const mysqlDdl: DdlHooks = {
   capabilities: {
     comments: true,
     inlineColumnComments: true,
@@ -263,6 +263,10 @@ export const mysqlDialect: OpsDialect = {
     dropCascade: true,
     autoIncrementNeedsColumnPrimaryKey: false,
     maxParameters: 65535,
+    // DDL commits implicitly, so nothing DDL does can be rolled back.
+    transactionalDdl: false,
+    scriptTransactions: false,
+    lockIsTransaction: false,
   },
   typeSql,
   decorateColumn(b, column) {

@@ -1,10 +1,10 @@
 import { RetortError } from '../../errors.js'
-import { numericSql, type ParsedType } from '../column-type.js'
-import { schemaModule } from '../ddl.js'
-import type { TableOperation } from '../operation.js'
-import { commonParameter } from '../values.js'
-import type { OpsDialect } from './dialect.js'
-import { sqliteBatch } from './sqlite-batch.js'
+import { numericSql, type ParsedType } from '../../ops/column-type.js'
+import { schemaModule } from '../../ops/ddl.js'
+import { unhandledOperation, type TableOperation } from '../../ops/operation.js'
+import { commonParameter } from '../../ops/values.js'
+import type { DdlHooks } from '../dialect.js'
+import { sqliteBatch } from './batch.js'
 
 function typeSql(type: ParsedType, column?: { readonly autoIncrement?: boolean }): string {
   switch (type.kind) {
@@ -48,13 +48,17 @@ function inPlaceProblem(op: TableOperation): string | undefined {
     case 'createCheckConstraint':
     case 'dropConstraint':
       return 'SQLite cannot add or drop constraints of an existing table'
-    default:
+    case 'dropColumn':
+    case 'createIndex':
+    case 'dropIndex':
       return undefined
+    default:
+      return unhandledOperation(op)
   }
 }
 
 /** SQLite 3.4x (better-sqlite3 12): renames and added columns in place, the rest through batch mode. */
-export const sqliteDialect: OpsDialect = {
+export const sqliteDdl: DdlHooks = {
   capabilities: {
     comments: false,
     inlineColumnComments: false,
@@ -66,6 +70,10 @@ export const sqliteDialect: OpsDialect = {
     autoIncrementNeedsColumnPrimaryKey: true,
     // SQLITE_MAX_VARIABLE_NUMBER's default since SQLite 3.32.
     maxParameters: 32766,
+    // SQLite rolls DDL back; Alembic treats it as non-transactional all the same: its scripts carry no BEGIN/COMMIT.
+    transactionalDdl: true,
+    scriptTransactions: false,
+    lockIsTransaction: true,
   },
   typeSql,
   decorateColumn(b, column) {

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import {
   CompiledQuery,
   Kysely,
@@ -7,12 +7,11 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely'
-import { RetortError } from '../../errors.js'
-import type { RuntimeDriver } from './driver.js'
-import { LOCK_WAIT_SECONDS } from './driver.js'
-import { offlineKysely } from './capture.js'
-import { quoteIdentifierIfNeeded, quoteString, renderLiteral } from './literals.js'
-import type { LiteralStyle } from './literals.js'
+import type { ConnectionHooks } from '../connection.js'
+import { LOCK_WAIT_SECONDS } from '../connection.js'
+import { offlineKysely } from '../capture.js'
+import { quoteIdentifierIfNeeded, quoteString, renderLiteral } from '../literals.js'
+import type { LiteralStyle } from '../literals.js'
 
 const style: LiteralStyle = {
   escapeBackslash: false,
@@ -62,17 +61,14 @@ function withStatementCache(
 }
 
 /** SQLite through better-sqlite3. */
-export const sqliteDriver: RuntimeDriver = {
-  name: 'sqlite',
-  transactionalDdl: true,
-  // Alembic treats SQLite as non-transactional: its scripts carry no BEGIN/COMMIT.
-  scriptTransactions: false,
-  lockIsTransaction: true,
+export const sqliteConnection: ConnectionHooks = {
   // IMMEDIATE takes the write lock at once, so a waiting writer waits (busy
   // timeout) instead of failing later when a read lock cannot be upgraded.
   beginSql: 'BEGIN IMMEDIATE',
 
   async connect(url, log) {
+    // The client is loaded only to connect: `--sql` runs never load it.
+    const { default: Database } = await import('better-sqlite3')
     const database = new Database(url.sqlitePath ?? ':memory:', {
       timeout: LOCK_WAIT_SECONDS * 1000,
     })
@@ -112,12 +108,13 @@ export const sqliteDriver: RuntimeDriver = {
   },
 
   // The lock is a write transaction held for the whole session: other
-  // writers wait on the busy timeout until it commits.
+  // writers wait on the busy timeout until it commits; the session's own
+  // transactions are savepoints inside it (capabilities.lockIsTransaction).
   // SQLite ignores `PRAGMA foreign_keys` inside a transaction, and a batch
   // rebuild (drop and recreate a table) must not cascade into the tables
   // pointing at it. So, as SQLite's documented ALTER procedure does,
-  // enforcement is switched off for the locked run and the whole database is
-  // checked with `PRAGMA foreign_key_check` before COMMIT.
+  // enforcement is switched off for the locked run, and checkIntegrity runs
+  // `PRAGMA foreign_key_check` after each migration instead.
   async acquireLock(db) {
     const { rows } = await db.executeQuery<{ foreign_keys: number }>(
       CompiledQuery.raw('PRAGMA foreign_keys'),
@@ -129,27 +126,24 @@ export const sqliteDriver: RuntimeDriver = {
     await db.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'))
   },
 
-  async releaseLock(db, _target, commit) {
+  async releaseLock(db, _target, keep) {
     try {
-      if (commit && enforcing.has(db)) {
-        const { rows } = await db.executeQuery<Record<string, unknown>>(
-          CompiledQuery.raw('PRAGMA foreign_key_check'),
-        )
-        if (rows.length > 0) {
-          await db.executeQuery(CompiledQuery.raw('ROLLBACK'))
-          const shown = rows
-            .slice(0, 5)
-            .map((r) => `${String(r.table)} row ${String(r.rowid)} -> ${String(r.parent)}`)
-            .join('; ')
-          throw new RetortError(
-            `foreign key check failed after the migrations (${rows.length} violation(s): ${shown}); ` +
-              'everything was rolled back',
-          )
-        }
-      }
-      await db.executeQuery(CompiledQuery.raw(commit ? 'COMMIT' : 'ROLLBACK'))
+      await db.executeQuery(CompiledQuery.raw(keep ? 'COMMIT' : 'ROLLBACK'))
     } finally {
       if (enforcing.delete(db)) await db.executeQuery(CompiledQuery.raw('PRAGMA foreign_keys = ON'))
     }
+  },
+
+  async checkIntegrity(db) {
+    if (!enforcing.has(db)) return undefined
+    const { rows } = await db.executeQuery<Record<string, unknown>>(
+      CompiledQuery.raw('PRAGMA foreign_key_check'),
+    )
+    if (rows.length === 0) return undefined
+    const shown = rows
+      .slice(0, 5)
+      .map((r) => `${String(r.table)} row ${String(r.rowid)} -> ${String(r.parent)}`)
+      .join('; ')
+    return `foreign key check failed (${rows.length} violation(s): ${shown})`
   },
 }

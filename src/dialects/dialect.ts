@@ -1,7 +1,9 @@
 import type { ColumnDefinitionBuilder, Kysely } from 'kysely'
-import type { ParsedType } from '../column-type.js'
-import type { BatchOptions, ColumnDefinition } from '../definitions.js'
-import type { OperationOf, TableOperation } from '../operation.js'
+import type { ParsedType } from '../ops/column-type.js'
+import type { BatchOptions, ColumnDefinition } from '../ops/definitions.js'
+import type { OperationOf, TableOperation } from '../ops/operation.js'
+import type { ConnectionHooks } from './connection.js'
+import type { DialectName } from './names.js'
 
 /** What a database can do; code outside dialects/ asks these, never the name. */
 export interface DialectCapabilities {
@@ -23,21 +25,30 @@ export interface DialectCapabilities {
   readonly autoIncrementNeedsColumnPrimaryKey: boolean
   /** Most bind parameters one statement may carry. */
   readonly maxParameters: number
+  /** DDL rolls back with its transaction, so a whole run can be one transaction. */
+  readonly transactionalDdl: boolean
+  /** Offline scripts are wrapped in BEGIN/COMMIT (Alembic does this for PostgreSQL only). */
+  readonly scriptTransactions: boolean
+  /**
+   * The migration lock is itself a write transaction (SQLite), so the
+   * transactions of a locked session are savepoints inside it.
+   */
+  readonly lockIsTransaction: boolean
 }
 
-/** The run a dialect works in: the migration's Kysely (capturing in `--sql` mode). */
+/** The run a dialect's DDL hooks work in: the migration's Kysely (capturing in `--sql` mode). */
 export interface OpsRuntime {
   readonly db: Kysely<any>
   readonly offline: boolean
-  readonly dialect: OpsDialect
+  readonly dialect: DdlHooks
 }
 
 /**
- * Everything that differs per database, behind one interface: type names,
- * the column clauses that differ, and the operations whose SQL shape differs.
- * Operations with one shape everywhere live in ../ddl.ts.
+ * The operations whose SQL differs per database: type names, the column
+ * clauses that differ, and the statements whose shape differs. Operations
+ * with one shape everywhere live in ops/ddl.ts.
  */
-export interface OpsDialect {
+export interface DdlHooks {
   readonly capabilities: DialectCapabilities
   /** The SQL type for a parsed column type. */
   typeSql(type: ParsedType, column?: Pick<ColumnDefinition, 'autoIncrement'>): string
@@ -74,4 +85,16 @@ export interface OpsDialect {
   ): Promise<void>
   /** A bulkInsert value as the driver (and the offline inliner) should get it. */
   parameter(value: unknown): unknown
+}
+
+/**
+ * Everything that differs per database, in one object per database
+ * (dialects/<name>/index.ts): capabilities, connecting, the connection-less
+ * compiler for `--sql`, literals and quoting, the migration lock, transaction
+ * statements, type mapping and DDL hooks. Load one with `loadDialect`.
+ */
+export interface Dialect extends DdlHooks, ConnectionHooks {
+  readonly name: DialectName
+  readonly capabilities: DialectCapabilities
+  // Schema introspection (`readSchema`, dialects/<name>/catalog.ts) is wired in here when it lands.
 }

@@ -1,14 +1,14 @@
 import { sql } from 'kysely'
-import { numericSql, type ParsedType } from '../column-type.js'
+import { numericSql, type ParsedType } from '../../ops/column-type.js'
 import {
   defaultExpression,
   inlineValues,
   runTableOperation,
   schemaModule,
   typeExpression,
-} from '../ddl.js'
-import { commonParameter } from '../values.js'
-import type { OpsDialect, OpsRuntime } from './dialect.js'
+} from '../../ops/ddl.js'
+import { commonParameter } from '../../ops/values.js'
+import type { DdlHooks, OpsRuntime } from '../dialect.js'
 
 function typeSql(type: ParsedType): string {
   switch (type.kind) {
@@ -41,7 +41,7 @@ async function setComment(
 }
 
 /** PostgreSQL 15: everything is an ALTER; comments are COMMENT ON statements. */
-export const postgresDialect: OpsDialect = {
+export const postgresDdl: DdlHooks = {
   capabilities: {
     comments: true,
     inlineColumnComments: false,
@@ -52,6 +52,9 @@ export const postgresDialect: OpsDialect = {
     dropCascade: true,
     autoIncrementNeedsColumnPrimaryKey: false,
     maxParameters: 65535,
+    transactionalDdl: true,
+    scriptTransactions: true,
+    lockIsTransaction: false,
   },
   typeSql,
   decorateColumn: (b, column) => (column.autoIncrement ? b.generatedByDefaultAsIdentity() : b),
@@ -87,7 +90,7 @@ export const postgresDialect: OpsDialect = {
         .execute()
     }
     if (ch.comment !== undefined)
-      await postgresDialect.setColumnComment(rt, op.table, op.schema, op.column, ch.comment)
+      await postgresDdl.setColumnComment(rt, op.table, op.schema, op.column, ch.comment)
     if (ch.newName !== undefined && ch.newName !== op.column) {
       await alter().renameColumn(op.column, ch.newName).execute()
     }

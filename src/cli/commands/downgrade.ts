@@ -1,0 +1,18 @@
+import type { CommandContext } from '../program.js'
+import { xOption } from '../program.js'
+
+/** `retort downgrade <revision>`: revert migrations, or write them as SQL with `--sql`. */
+export function downgradeCommand({ program, out, open }: CommandContext): void {
+  program
+    .command('downgrade')
+    .description('revert migrations down to a revision')
+    .argument('<revision>', 'target, e.g. -1, base, label@base')
+    .option('--sql', 'write the SQL script instead of running it (start:end ranges allowed)')
+    .option('--tag <tag>', 'tag passed to migrations')
+    .addOption(xOption())
+    .action(async (target: string, flags: { sql?: boolean; tag?: string; x?: string[] }) => {
+      const retort = await open(flags)
+      const result = await retort.downgrade({ target, sql: flags.sql, tag: flags.tag })
+      if (result.sql !== undefined) out(result.sql)
+    })
+}
