@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe } from 'node:test'
 import { sql } from 'kysely'
 import type { AlterColumnOptions, ColumnDefinition } from '../../src/ops/definitions.js'
+import { dialectOf } from '../helpers/dialects.js'
 import { createOperations } from '../../src/ops/operations.js'
 import type { TestDialect } from '../helpers/databases.js'
 import { eachDatabase, type OpsTest } from './helpers/harness.js'
@@ -83,7 +84,7 @@ describe("alterColumn keeps a column-level CHECK in --sql mode, given in 'existi
     eachDatabase(`changing the ${what}: the script keeps it`, async (t) => {
       await t.op.createTable('item', columns)
       const { db, captured } = capturingKysely(t.dialect)
-      const offline = createOperations({ db, dialect: t.dialect, offline: true })
+      const offline = createOperations({ db, dialect: dialectOf(t.dialect), offline: true })
       if (needsBatch(t.dialect, changes)) {
         // SQLite's batch copies the table as described (Alembic's copy_from).
         await offline.batchAlterTable('item', (batch) => batch.alterColumn('price', changes), {
