@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { ConfigError, RevisionError, UsageError } from '../errors.js'
 import { checkTimezone, type ResolvedConfig } from '../config/config.js'
 import { loadConfig } from '../config/load.js'
-import { RevisionMap, type Revision } from '../graph/revision-map.js'
+import type { RevisionMap, Revision } from '../graph/revision-map.js'
 import { lookupName, resolveLookup, resolveRows, resolveSymbolic } from '../graph/identifiers.js'
 import {
   currentHeads,
@@ -15,7 +15,7 @@ import {
   type Plan,
 } from '../graph/plans.js'
 import type { PlanStep } from '../graph/step.js'
-import { scanVersionLocations } from '../script/scan.js'
+import { readGraph } from '../script/graph-snapshot.js'
 import {
   formatCreateDate,
   renderRevision,
@@ -164,14 +164,14 @@ export class Retort {
    */
   graph(): RevisionMap {
     if (!this.graphCache) {
-      const { records, warnings } = scanVersionLocations({
+      const { map, warnings } = readGraph({
         locations: this.config.versionLocations,
         recursive: this.config.recursiveVersionLocations,
         rootDir: this.cwd,
         cache: true,
       })
       for (const w of warnings) this.warn(w)
-      this.graphCache = RevisionMap.build(records)
+      this.graphCache = map
     }
     return this.graphCache
   }

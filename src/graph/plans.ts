@@ -422,6 +422,8 @@ export function historyRange(
       }
     }
   }
+  // The whole history is asked for by `history` and `branches`: work it out once per map.
+  if (range === undefined && map.historyOrder) return map.historyOrder.map((i) => map.revisions[i]!)
   const set = map.ancestorSet(ends, true)
   if (hasStart) {
     const below = map.ancestorSet(starts, true)
@@ -429,5 +431,7 @@ export function historyRange(
     for (let i = 0; i < map.size; i++) if (below[i] || !above[i]) set[i] = 0
     for (const s of starts) set[s] = 1
   }
-  return orderWalk(map, set, ends).map((i) => map.revisions[i]!)
+  const order = orderWalk(map, set, ends)
+  if (range === undefined) map.historyOrder = order
+  return order.map((i) => map.revisions[i]!)
 }
