@@ -20,6 +20,8 @@ import { isRevisionFileName, scanVersionLocations, type ScanOptions } from './sc
 export interface GraphResult {
   readonly map: RevisionMap
   readonly warnings: readonly string[]
+  /** Whether the map came from the snapshot (nothing was scanned or checked again). */
+  readonly fromSnapshot: boolean
 }
 
 /** Bump when the snapshot's layout changes. */
@@ -82,7 +84,7 @@ export function readGraph(options: ScanOptions): GraphResult {
   const code = file ? codeKey() : ''
   if (file) {
     const map = restore(file, code, locations)
-    if (map) return { map, warnings: [] }
+    if (map) return { map, warnings: [], fromSnapshot: true }
   }
   const { records, warnings } = scanVersionLocations(options)
   const map = RevisionMap.build(records)
@@ -95,7 +97,7 @@ export function readGraph(options: ScanOptions): GraphResult {
     }
     save(file, code, locations, map)
   }
-  return { map, warnings }
+  return { map, warnings, fromSnapshot: false }
 }
 
 /** A record of a snapshot: its doc comment is split out of the file when first asked for. */
