@@ -237,7 +237,15 @@ export function planUpgradeTo(
   const required = map.ancestorSet(targets, true)
   const applied = map.ancestorSet(rowIdx, true)
   for (let i = 0; i < map.size; i++) if (applied[i]) required[i] = 0
-  const order = orderWalk(map, required, targets).reverse()
+  // From nothing to every head is the whole history, oldest first: reuse its order when known.
+  const isEverything =
+    rowIdx.length === 0 &&
+    map.historyOrder !== undefined &&
+    new Set(targets).size === map.realHeads.length &&
+    map.realHeads.every((h) => targets.includes(h.index))
+  const order = isEverything
+    ? [...map.historyOrder!].reverse()
+    : orderWalk(map, required, targets).reverse()
   return { steps: upgradeSteps(map, [...rowIdx], order), warnings: [] }
 }
 
