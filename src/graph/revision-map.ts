@@ -277,6 +277,11 @@ export class RevisionMap {
     if (a === b) return true
     const gen = this.generation
     if (gen[a]! >= gen[b]!) return false
+    // A long search over dependencies: first the quick "no" of the reachability intervals.
+    if (withDeps && this.effParents && gen[b]! - gen[a]! > 32) {
+      for (const { low, post } of this.reachIntervals())
+        if (low[a]! < low[b]! || post[a]! > post[b]!) return false
+    }
     const epoch = this.nextEpoch()
     const stack = [b]
     this.mark[b] = epoch
