@@ -1,17 +1,37 @@
 /**
- * `npm run bench`: time the built CLI, as whole processes, on generated
- * histories of 1,000, 10,000 and 50,000 revisions, and print plain-text
- * figures (median wall time, peak memory, growth from 10k to 50k) with the
- * targets of issue 2 flagged. Nothing here asserts: a failing command is
- * reported with its stderr and makes the exit status 1.
+ * `npm run bench`: time the built CLI, as whole processes, and print plain
+ * figures (median wall time, peak memory) beside `node -e ''` measured in
+ * the same run, with the targets of issue 11 flagged. Nothing here asserts:
+ * a failing command is reported with its stderr and makes the exit status 1.
  *
- * Flags: --sizes 1000,10000   which histories (default 1000,10000,50000)
- *        --runs 5             timed runs per graph command
- *        --upgrade-runs 3     timed runs of `upgrade heads` (1k and 10k only), after one untimed run
- *        --profile DIR        also write a --cpu-prof profile of each command's last run into DIR
+ * Sections (all by default):
+ *   startup  a 100-revision project: `--version`, `--help`, `heads`, `history`,
+ *            `show`, `current` (SQLite), `upgrade heads` with nothing to do
+ *   graph    graph commands on each size of --sizes
+ *   sql      `upgrade heads --sql` on each size of --sizes up to 20,000
+ *   online   `upgrade heads` of 10,000 no-op revisions on SQLite, and on
+ *            PostgreSQL and MariaDB when RETORT_BENCH_PG_URL / RETORT_BENCH_MYSQL_URL
+ *            (or RETORT_TEST_PG_URL / RETORT_TEST_MYSQL_URL) are set
+ *
+ * Flags: --only startup,graph  sections to run (or RETORT_BENCH_ONLY=startup,graph)
+ *        --sizes 20000,50000   histories for graph and sql (default 1000,10000,20000,50000;
+ *                              or RETORT_BENCH_SIZES)
+ *        --runs 5              timed runs per command
+ *        --upgrade-runs 3      timed runs of online `upgrade heads`, after one untimed run
+ *        --profile DIR         also write a --cpu-prof profile of each command's last run into DIR
+ *
+ * e.g. `npm run bench -- --only graph --sizes 20k --runs 3` for a quick look at one target.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { BENCH_LOCATIONS, ensureBenchProject, type BenchProject } from './generate.js'
@@ -21,27 +41,59 @@ const REPO = resolve(import.meta.dirname, '..')
 const BIN = join(REPO, 'dist/cli/bin.js')
 const TIME = '/usr/bin/time'
 const BENCH_REV_ID = 'benchrev0001'
+const SECTIONS = ['startup', 'graph', 'sql', 'online'] as const
+type Section = (typeof SECTIONS)[number]
 
-/** Targets from issue 2 (graph commands) and issue 3 (`upgrade heads` on 10k). */
-const TARGETS = {
-  graphSeconds: new Map([
-    [10_000, 0.35],
-    [50_000, 1.5],
-  ]),
-  graphMegabytes: new Map([[50_000, 300]]),
-  upgradeSeconds: new Map([[10_000, 5]]),
+/** What a measurement is held to (issue 11). */
+interface Target {
+  /** Median wall time at most this many seconds. */
+  readonly seconds?: number
+  /** Median wall time at most this many seconds more than `node -e ''`. */
+  readonly overNode?: number
+  readonly megabytes?: number
 }
 
+/** Graph commands: under 0.45 s at 20,000 revisions, 1.2 s and 300 MB at 50,000. */
+const GRAPH_TARGETS = new Map<number, Target>([
+  [20_000, { seconds: 0.45 }],
+  [50_000, { seconds: 1.2, megabytes: 300 }],
+])
+const SQL_TARGETS = new Map<number, Target>([[20_000, { seconds: 1.5 }]])
+const ONLINE_SIZE = 10_000
+const STARTUP_SIZE = 100
+
 interface Options {
+  sections: Set<Section>
   sizes: number[]
   runs: number
   upgradeRuns: number
   profileDir: string | undefined
 }
 
+function parseSizes(text: string, name: string): number[] {
+  const sizes = text.split(',').map((s) => Number(s.trim().replace(/_/g, '').replace(/k$/i, '000')))
+  if (sizes.some((n) => !Number.isInteger(n) || n < 10))
+    throw new Error(`${name} takes numbers like 1000,20k`)
+  return sizes
+}
+
+function parseSections(text: string, name: string): Set<Section> {
+  const wanted = text.split(',').map((s) => s.trim())
+  for (const w of wanted)
+    if (!(SECTIONS as readonly string[]).includes(w))
+      throw new Error(`${name}: unknown section '${w}'; use ${SECTIONS.join(', ')}`)
+  return new Set(wanted as Section[])
+}
+
 function parseArgs(argv: readonly string[]): Options {
+  const env = process.env
   const options: Options = {
-    sizes: [1_000, 10_000, 50_000],
+    sections: env.RETORT_BENCH_ONLY
+      ? parseSections(env.RETORT_BENCH_ONLY, 'RETORT_BENCH_ONLY')
+      : new Set(SECTIONS),
+    sizes: env.RETORT_BENCH_SIZES
+      ? parseSizes(env.RETORT_BENCH_SIZES, 'RETORT_BENCH_SIZES')
+      : [1_000, 10_000, 20_000, 50_000],
     runs: 5,
     upgradeRuns: 3,
     profileDir: undefined,
@@ -59,13 +111,9 @@ function parseArgs(argv: readonly string[]): Options {
       if (!Number.isInteger(v) || v < 1) throw new Error(`${name} takes a positive integer`)
       return v
     }
-    if (name === '--sizes') {
-      options.sizes = value()
-        .split(',')
-        .map((s) => Number(s.trim().replace(/_/g, '').replace(/k$/i, '000')))
-      if (options.sizes.some((n) => !Number.isInteger(n) || n < 10))
-        throw new Error('--sizes takes numbers like 1000,10000')
-    } else if (name === '--runs') options.runs = count()
+    if (name === '--sizes') options.sizes = parseSizes(value(), '--sizes')
+    else if (name === '--only') options.sections = parseSections(value(), '--only')
+    else if (name === '--runs') options.runs = count()
     else if (name === '--upgrade-runs') options.upgradeRuns = count()
     else if (name === '--profile') options.profileDir = resolve(value())
     else throw new Error(`unknown flag ${flag}; see the comment at the top of bench/run.ts`)
@@ -127,7 +175,7 @@ function benchEnv(): NodeJS.ProcessEnv {
 
 interface Measurement {
   readonly label: string
-  readonly isGraphCommand: boolean
+  readonly target: Target | undefined
   readonly runs: number
   readonly medianSeconds: number | undefined
   readonly minSeconds: number | undefined
@@ -143,7 +191,7 @@ interface Measurement {
 interface CommandSpec {
   readonly label: string
   readonly args: readonly string[]
-  readonly isGraphCommand: boolean
+  readonly target?: Target
   readonly runs: number
   readonly warmup: boolean
   /** Called before each run (also before the warm-up). */
@@ -194,7 +242,7 @@ function measure(
       const failure = `${why}\n--- stderr ---\n${run.stderr.trimEnd() || '(empty)'}\n--- stdout (first 20 lines) ---\n${run.stdout.split('\n').slice(0, 20).join('\n')}`
       return {
         label: spec.label,
-        isGraphCommand: spec.isGraphCommand,
+        target: spec.target,
         runs: i,
         medianSeconds: undefined,
         minSeconds: undefined,
@@ -218,7 +266,7 @@ function measure(
   }
   return {
     label: spec.label,
-    isGraphCommand: spec.isGraphCommand,
+    target: spec.target,
     runs: times.length,
     medianSeconds: median(times),
     minSeconds: Math.min(...times),
@@ -262,15 +310,27 @@ const removeDatabase = (project: BenchProject): void => {
     rmSync(join(project.root, `bench.db${suffix}`), { force: true })
 }
 
-function commandsFor(project: BenchProject, options: Options): CommandSpec[] {
+const lines = (text: string): number => text.split('\n').filter((l) => l.trim() !== '').length
+
+/** A main-line revision from the middle of the history, named by a 6-character prefix. */
+const middlePrefix = (project: BenchProject): string =>
+  uniquePrefix(project, project.mainLine.slice(project.mainLine.length >> 1), 6)
+
+const upgradeCheck =
+  (project: BenchProject) =>
+  (r: RunResult): string[] => {
+    const n = (r.stderr.match(/Running upgrade/g) ?? []).length
+    return n === project.shape.revisions
+      ? []
+      : [`logged ${n} 'Running upgrade' lines, expected ${project.shape.revisions}`]
+  }
+
+function graphCommands(project: BenchProject, options: Options): CommandSpec[] {
   const { shape } = project
-  // A main-line revision from the middle of the history, named by a 6-character prefix.
-  const middle = project.mainLine.slice(project.mainLine.length >> 1)
-  const prefix = uniquePrefix(project, middle, 6)
-  const lines = (text: string): number => text.split('\n').filter((l) => l.trim() !== '').length
+  const prefix = middlePrefix(project)
   let revisionFiles: string[] = []
-  const graph = { isGraphCommand: true, runs: options.runs, warmup: true }
-  const specs: CommandSpec[] = [
+  const graph = { runs: options.runs, warmup: true, target: GRAPH_TARGETS.get(project.size) }
+  return [
     {
       ...graph,
       label: 'heads',
@@ -330,26 +390,166 @@ function commandsFor(project: BenchProject, options: Options): CommandSpec[] {
         for (const f of revisionFiles) rmSync(f)
       },
     },
+    {
+      ...graph,
+      label: 'current (empty SQLite)',
+      args: ['current'],
+      before: () => removeDatabase(project),
+      check: (r) => (r.stdout.trim() === '' ? [] : ['printed revisions for an empty database']),
+      after: () => removeDatabase(project),
+    },
   ]
-  if (project.size <= 10_000) {
-    specs.push({
+}
+
+function sqlCommands(project: BenchProject, options: Options): CommandSpec[] {
+  return [
+    {
+      label: 'upgrade heads --sql',
+      args: ['upgrade', 'heads', '--sql'],
+      target: SQL_TARGETS.get(project.size),
+      runs: options.runs,
+      // The first run compiles every revision into the loader's cache.
+      warmup: true,
+      check: (r) => {
+        const n = (r.stdout.match(/^-- Running upgrade/gm) ?? []).length
+        return n === project.shape.revisions
+          ? []
+          : [`scripted ${n} steps, expected ${project.shape.revisions}`]
+      },
+    },
+  ]
+}
+
+/** A server URL for the online bench, or undefined (with the reason printed) when none is set. */
+function serverUrl(kind: 'PG' | 'MYSQL'): string | undefined {
+  return process.env[`RETORT_BENCH_${kind}_URL`] ?? process.env[`RETORT_TEST_${kind}_URL`]
+}
+
+/**
+ * Config files for the online bench on a server: the bench project's locations with a version
+ * table of this run's own, so that the test suites sharing the database are not disturbed.
+ */
+function serverConfig(project: BenchProject, name: string, url: string, table: string): string {
+  const file = join(project.root, `retort.${name}.json`)
+  writeFileSync(
+    file,
+    JSON.stringify({
+      url,
+      scriptLocation: 'migrations',
+      versionLocations: [...BENCH_LOCATIONS],
+      versionTable: table,
+    }) + '\n',
+  )
+  return file
+}
+
+function onlineCommands(project: BenchProject, options: Options): CommandSpec[] {
+  const check = upgradeCheck(project)
+  const specs: CommandSpec[] = [
+    {
       label: 'upgrade heads (fresh SQLite)',
       args: ['upgrade', 'heads'],
-      isGraphCommand: false,
+      target: project.size === ONLINE_SIZE ? { seconds: 3 } : undefined,
       runs: options.upgradeRuns,
       // The first run compiles every revision into the loader's cache; later runs show the usual cost.
       warmup: true,
       before: () => removeDatabase(project),
-      check: (r) => {
-        const n = (r.stderr.match(/Running upgrade/g) ?? []).length
-        return n === shape.revisions
-          ? []
-          : [`logged ${n} 'Running upgrade' lines, expected ${shape.revisions}`]
-      },
+      check,
       after: () => removeDatabase(project),
+    },
+  ]
+  const table = `bench_version_${process.pid}`
+  for (const [kind, name] of [
+    ['PG', 'PostgreSQL'],
+    ['MYSQL', 'MariaDB'],
+  ] as const) {
+    const url = serverUrl(kind)
+    if (url === undefined) {
+      console.log(
+        `(${name}: skipped; set RETORT_BENCH_${kind}_URL or RETORT_TEST_${kind}_URL to measure it)`,
+      )
+      continue
+    }
+    const config = serverConfig(project, kind.toLowerCase(), url, table)
+    // Back to an empty version table before each run, untimed (stamp --purge keeps the table).
+    const reset = (): void => {
+      const r = runNode([BIN, '-c', config, 'stamp', '--purge', 'base'], project.root)
+      if (r.code !== 0) throw new Error(`resetting ${name} failed: ${r.stderr.trim()}`)
+    }
+    specs.push({
+      label: `upgrade heads (${name})`,
+      args: ['-c', config, 'upgrade', 'heads'],
+      runs: options.upgradeRuns,
+      warmup: false,
+      before: reset,
+      check,
+    })
+    cleanups.push(() => {
+      reset()
+      dropVersionTable(kind, url, table)
+      rmSync(config, { force: true })
     })
   }
   return specs
+}
+
+/** Work left for the end of the run: dropping the bench's version tables on the servers. */
+const cleanups: (() => void)[] = []
+
+function dropVersionTable(kind: 'PG' | 'MYSQL', url: string, table: string): void {
+  const code =
+    kind === 'PG'
+      ? `const pg=(await import('pg')).default;const c=new pg.Client({connectionString:process.argv[1]});await c.connect();await c.query('DROP TABLE IF EXISTS ${table}');await c.end()`
+      : `const m=(await import('mysql2/promise')).default;const c=await m.createConnection(process.argv[1]);await c.query('DROP TABLE IF EXISTS ${table}');await c.end()`
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code, url], {
+    cwd: REPO,
+    encoding: 'utf8',
+  })
+  if (r.status !== 0) console.log(`!! could not drop ${table}: ${r.stderr.trim().split('\n')[0]}`)
+}
+
+/** Start-up figures on a small project with a TypeScript config, as `retort init` writes one. */
+function startupCommands(project: BenchProject, options: Options): CommandSpec[] {
+  const config = join(project.root, 'retort.config.ts')
+  if (!existsSync(config)) {
+    writeFileSync(
+      config,
+      `// Written by bench/run.ts: start-up figures use a TypeScript config.\n` +
+        `export default {\n  url: 'sqlite:bench.db',\n  scriptLocation: 'migrations',\n` +
+        `  versionLocations: ${JSON.stringify(BENCH_LOCATIONS)},\n}\n`,
+    )
+  }
+  const prefix = middlePrefix(project)
+  const fast = { overNode: 0.02 }
+  const command = { overNode: 0.06 }
+  const base = { runs: options.runs, warmup: true }
+  let upgradeRuns = 0
+  return [
+    { ...base, label: '--version', args: ['--version'], target: fast },
+    { ...base, label: '--help', args: ['--help'], target: fast },
+    { ...base, label: 'heads', args: ['heads'], target: command },
+    { ...base, label: 'history', args: ['history'], target: command },
+    { ...base, label: `show ${prefix}`, args: ['show', prefix], target: command },
+    {
+      ...base,
+      label: 'upgrade heads (nothing to do)',
+      args: ['upgrade', 'heads'],
+      target: command,
+      // The warm-up applies every revision; the timed runs find nothing to do.
+      before: () => {
+        if (upgradeRuns++ === 0) removeDatabase(project)
+      },
+      check: (r) =>
+        upgradeRuns > 1 && /Running upgrade/.test(r.stderr) ? ['ran migrations again'] : [],
+    },
+    {
+      ...base,
+      label: 'current (SQLite)',
+      args: ['current'],
+      target: command,
+      check: (r) => (lines(r.stdout) > 0 ? [] : ['printed nothing for an upgraded database']),
+    },
+  ]
 }
 
 // ---------------------------------------------------------------------------------------------- output
@@ -360,42 +560,50 @@ const pad = (s: string, n: number): string => s.padEnd(n)
 const padLeft = (s: string, n: number): string => s.padStart(n)
 
 /** Which targets a measurement misses, as short notes. */
-function overTargets(size: number, m: Measurement): string[] {
+function overTargets(m: Measurement, bare: number): string[] {
   const notes: string[] = []
-  if (m.medianSeconds === undefined) return notes
-  if (m.isGraphCommand) {
-    const s = TARGETS.graphSeconds.get(size)
-    if (s !== undefined && m.medianSeconds > s) notes.push(`OVER ${s} s`)
-    const mb = TARGETS.graphMegabytes.get(size)
-    if (mb !== undefined && m.maxMegabytes !== undefined && m.maxMegabytes > mb)
-      notes.push(`OVER ${mb} MB`)
-  } else {
-    const s = TARGETS.upgradeSeconds.get(size)
-    if (s !== undefined && m.medianSeconds > s) notes.push(`OVER ${s} s`)
-  }
+  const t = m.target
+  if (m.medianSeconds === undefined || t === undefined) return notes
+  if (t.seconds !== undefined && m.medianSeconds > t.seconds) notes.push(`OVER ${t.seconds} s`)
+  if (t.overNode !== undefined && m.medianSeconds - bare > t.overNode)
+    notes.push(`OVER node + ${t.overNode * 1000} ms`)
+  if (t.megabytes !== undefined && m.maxMegabytes !== undefined && m.maxMegabytes > t.megabytes)
+    notes.push(`OVER ${t.megabytes} MB`)
   return notes
 }
 
-function targetText(size: number, m: Measurement): string {
+function targetText(t: Target | undefined): string {
+  if (!t) return '-'
   const parts: string[] = []
-  const s = (m.isGraphCommand ? TARGETS.graphSeconds : TARGETS.upgradeSeconds).get(size)
-  if (s !== undefined) parts.push(`< ${s} s`)
-  const mb = m.isGraphCommand ? TARGETS.graphMegabytes.get(size) : undefined
-  if (mb !== undefined) parts.push(`< ${mb} MB`)
-  return parts.join(', ') || '-'
+  if (t.seconds !== undefined) parts.push(`< ${t.seconds} s`)
+  if (t.overNode !== undefined) parts.push(`< node + ${t.overNode * 1000} ms`)
+  if (t.megabytes !== undefined) parts.push(`< ${t.megabytes} MB`)
+  return parts.join(', ')
 }
 
-function printTable(size: number, results: readonly Measurement[]): void {
+/** The table of one section, each figure beside `node -e ''` of the same moment. */
+function printTable(results: readonly Measurement[], bare: number): void {
   const w = Math.max(7, ...results.map((m) => m.label.length)) + 2
   console.log(
-    `${pad('command', w)}${padLeft('median s', 10)}${padLeft('min s', 9)}${padLeft('max RSS MB', 12)}${padLeft('runs', 6)}  ${pad('target', 20)}flag`,
+    `${pad('command', w)}${padLeft('median s', 10)}${padLeft('- node s', 10)}${padLeft('min s', 9)}` +
+      `${padLeft('max RSS MB', 12)}${padLeft('runs', 6)}  ${pad('target', 22)}flag`,
+  )
+  console.log(
+    `${pad("node -e ''", w)}${padLeft(fmtSeconds(bare), 10)}${padLeft('0.000', 10)}` +
+      `${padLeft('', 9)}${padLeft('', 12)}${padLeft('', 6)}`,
   )
   for (const m of results) {
-    const flag = m.failure ? 'FAILED' : overTargets(size, m).join(', ') || 'ok'
+    const flag = m.failure ? 'FAILED' : overTargets(m, bare).join(', ') || 'ok'
+    const over = m.medianSeconds === undefined ? undefined : m.medianSeconds - bare
     console.log(
-      `${pad(m.label, w)}${padLeft(fmtSeconds(m.medianSeconds), 10)}${padLeft(fmtSeconds(m.minSeconds), 9)}` +
-        `${padLeft(fmtMb(m.maxMegabytes), 12)}${padLeft(String(m.runs), 6)}  ${pad(targetText(size, m), 20)}${flag}`,
+      `${pad(m.label, w)}${padLeft(fmtSeconds(m.medianSeconds), 10)}${padLeft(fmtSeconds(over), 10)}` +
+        `${padLeft(fmtSeconds(m.minSeconds), 9)}${padLeft(fmtMb(m.maxMegabytes), 12)}` +
+        `${padLeft(String(m.runs), 6)}  ${pad(targetText(m.target), 22)}${flag}`,
     )
+  }
+  for (const m of results) {
+    if (m.warmupSeconds !== undefined && m.label.startsWith('upgrade heads'))
+      console.log(`(${m.label}: first, untimed run ${fmtSeconds(m.warmupSeconds)} s)`)
   }
 }
 
@@ -404,7 +612,7 @@ function printGrowth(
   all: ReadonlyMap<number, readonly Measurement[]>,
   from: number,
   to: number,
-  startup: number | undefined,
+  bare: number,
 ): void {
   const a = all.get(from)
   const b = all.get(to)
@@ -414,9 +622,9 @@ function printGrowth(
     `\n== growth ${from} -> ${to} revisions (ratio of medians; linear would be ${linear}x) ==`,
   )
   const w = Math.max(7, ...b.map((m) => generic(m.label).length)) + 2
-  // The fixed start-up cost hides growth, so also show the ratio of what is left once it is taken off.
+  // The fixed start-up cost hides growth, so also show the ratio of what is left once node's own start is taken off.
   console.log(
-    `${pad('command', w)}${padLeft('time x', 9)}${padLeft('beyond startup x', 18)}${padLeft('RSS x', 8)}  flag`,
+    `${pad('command', w)}${padLeft('time x', 9)}${padLeft('beyond node x', 15)}${padLeft('RSS x', 8)}  flag`,
   )
   for (const mb of b) {
     const ma = a.find((m) => generic(m.label) === generic(mb.label))
@@ -424,14 +632,14 @@ function printGrowth(
     const t = ma.medianSeconds && mb.medianSeconds ? mb.medianSeconds / ma.medianSeconds : undefined
     const r = ma.maxMegabytes && mb.maxMegabytes ? mb.maxMegabytes / ma.maxMegabytes : undefined
     const beyond =
-      ma.medianSeconds && mb.medianSeconds && startup !== undefined && ma.medianSeconds > startup
-        ? (mb.medianSeconds - startup) / (ma.medianSeconds - startup)
+      ma.medianSeconds && mb.medianSeconds && ma.medianSeconds > bare
+        ? (mb.medianSeconds - bare) / (ma.medianSeconds - bare)
         : undefined
     const worst = beyond ?? t
     const flag = worst === undefined ? 'n/a' : worst > linear * 1.1 ? 'WORSE THAN LINEAR' : 'ok'
     const ratio = (x: number | undefined): string => (x === undefined ? '-' : x.toFixed(2))
     console.log(
-      `${pad(generic(mb.label), w)}${padLeft(ratio(t), 9)}${padLeft(ratio(beyond), 18)}${padLeft(ratio(r), 8)}  ${flag}`,
+      `${pad(generic(mb.label), w)}${padLeft(ratio(t), 9)}${padLeft(ratio(beyond), 15)}${padLeft(ratio(r), 8)}  ${flag}`,
     )
   }
 }
@@ -440,6 +648,59 @@ function printGrowth(
 const generic = (label: string): string => label.replace(/^show \w+$/, 'show <prefix>')
 
 // ---------------------------------------------------------------------------------------------- main
+
+/** `node -e ''` right now: the floor every figure of a table is compared with. */
+const bareNode = (): number =>
+  median(Array.from({ length: 5 }, () => runNode(['-e', ''], REPO).seconds))
+
+const loadText = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
+
+function openProject(size: number): BenchProject {
+  const t0 = Date.now()
+  const project = ensureBenchProject(size)
+  console.log(
+    `project: ${project.root.slice(REPO.length + 1)} (${project.generated ? `generated in ${((Date.now() - t0) / 1000).toFixed(1)} s` : 'cached'})`,
+  )
+  try {
+    const summary = summarizeGraph(project)
+    console.log(`graph: ${summary.line}`)
+    for (const p of summary.problems) console.log(`!! GRAPH SHAPE: ${p}`)
+  } catch (err) {
+    console.log(`!! GRAPH SHAPE: loading the generated files failed: ${(err as Error).message}`)
+  }
+  removeDatabase(project)
+  for (const f of benchRevisionFiles(project)) rmSync(f)
+  return project
+}
+
+/** Measure a section's commands and print its table; false when a command failed. */
+function runSection(
+  title: string,
+  project: BenchProject,
+  specs: readonly CommandSpec[],
+  options: Options,
+): { results: Measurement[]; ok: boolean; bare: number } {
+  const bare = bareNode()
+  console.log(`load average ${loadText()} at the start`)
+  const results: Measurement[] = []
+  let ok = true
+  for (const spec of specs) {
+    const m = measure(project, spec, options.profileDir)
+    results.push(m)
+    if (m.failure) {
+      ok = false
+      console.log(`\n!!!!! FAILED: retort ${spec.args.join(' ')} (${title}, cwd ${project.root})`)
+      console.log(m.failure.replace(/^/gm, '!! '))
+      console.log('')
+    }
+    for (const w of m.warnings) console.log(`!! ${m.label}: ${w}`)
+  }
+  printTable(results, bare)
+  return { results, ok, bare }
+}
 
 function main(): number {
   const options = parseArgs(process.argv.slice(2))
@@ -452,65 +713,45 @@ function main(): number {
     `Retort bench: node ${process.version}, built CLI ${BIN.slice(REPO.length + 1)}, ` +
       `max RSS ${hasTime ? `from ${TIME} -f %M` : 'not measured (no /usr/bin/time)'}`,
   )
-  // Fixed costs every command pays: a bare node start and the CLI's own start.
-  const bare = median(Array.from({ length: 5 }, () => runNode(['-e', ''], REPO).seconds))
-  const version = Array.from({ length: 5 }, () => runNode([BIN, '--version'], REPO))
-  const versionOk = version.every((r) => r.code === 0)
-  const startup = versionOk ? median(version.map((r) => r.seconds)) : undefined
-  const versionNote = versionOk
-    ? `retort --version ${fmtSeconds(startup)} s`
-    : `retort --version FAILED: ${version.find((r) => r.code !== 0)!.stderr.trim()}`
   console.log(
-    `machine: ${cpus().length} cores, load average ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')} (other work skews figures)`,
+    `machine: ${cpus().length} cores, load average ${loadText()} (other work skews figures); ` +
+      `sections: ${[...options.sections].join(', ')}`,
   )
-  console.log(`startup: node -e '' ${fmtSeconds(bare)} s, ${versionNote}`)
-
-  const all = new Map<number, Measurement[]>()
   let failed = false
-  for (const size of options.sizes) {
-    console.log(`\n== ${size} revisions ==`)
-    const t0 = Date.now()
-    const project = ensureBenchProject(size)
-    console.log(
-      `project: ${project.root.slice(REPO.length + 1)} (${project.generated ? `generated in ${((Date.now() - t0) / 1000).toFixed(1)} s` : 'cached'})`,
-    )
-    try {
-      const summary = summarizeGraph(project)
-      console.log(`graph: ${summary.line}`)
-      for (const p of summary.problems) console.log(`!! GRAPH SHAPE: ${p}`)
-    } catch (err) {
-      console.log(`!! GRAPH SHAPE: loading the generated files failed: ${(err as Error).message}`)
-    }
-    removeDatabase(project)
-    for (const f of benchRevisionFiles(project)) rmSync(f)
+  const has = (s: Section): boolean => options.sections.has(s)
 
-    const results: Measurement[] = []
-    for (const spec of commandsFor(project, options)) {
-      const m = measure(project, spec, options.profileDir)
-      results.push(m)
-      if (m.failure) {
-        failed = true
-        console.log(
-          `\n!!!!! FAILED: retort ${spec.args.join(' ')} (${size} revisions, cwd ${project.root})`,
-        )
-        console.log(m.failure.replace(/^/gm, '!! '))
-        console.log('')
-      }
-      for (const w of m.warnings) console.log(`!! ${m.label}: ${w}`)
-    }
-    printTable(size, results)
-    for (const m of results) {
-      if (!m.isGraphCommand && m.warmupSeconds !== undefined) {
-        console.log(
-          `(${m.label}: first, untimed run ${fmtSeconds(m.warmupSeconds)} s, with a cold transpile cache when the files are new)`,
-        )
-      }
-    }
-    all.set(size, results)
+  if (has('startup')) {
+    console.log(`\n== start-up: ${STARTUP_SIZE} revisions, TypeScript config ==`)
+    const project = openProject(STARTUP_SIZE)
+    const { ok } = runSection('start-up', project, startupCommands(project, options), options)
+    removeDatabase(project)
+    failed ||= !ok
   }
-  printGrowth(all, 10_000, 50_000, startup)
+
+  const graphResults = new Map<number, Measurement[]>()
+  let lastBare = 0
+  for (const size of options.sizes) {
+    const specs: CommandSpec[] = []
+    if (has('graph')) specs.push(...graphCommands(ensureBenchProject(size), options))
+    if (has('sql') && size <= 20_000) specs.push(...sqlCommands(ensureBenchProject(size), options))
+    if (specs.length === 0) continue
+    console.log(`\n== ${size} revisions ==`)
+    const project = openProject(size)
+    const { results, ok, bare } = runSection(`${size} revisions`, project, specs, options)
+    graphResults.set(size, results)
+    lastBare = bare
+    failed ||= !ok
+  }
+  if (has('graph')) printGrowth(graphResults, 20_000, 50_000, lastBare)
+
+  if (has('online')) {
+    console.log(`\n== online: upgrade heads of ${ONLINE_SIZE} no-op revisions ==`)
+    const project = openProject(ONLINE_SIZE)
+    const { ok } = runSection('online', project, onlineCommands(project, options), options)
+    failed ||= !ok
+  }
+
+  for (const cleanup of cleanups) cleanup()
   if (options.profileDir)
     console.log(
       `\nCPU profiles in ${options.profileDir} (summarize: node --import tsx bench/profile.ts FILE)`,

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { ConfigError, RetortError, RevisionError, UsageError } from '../errors.js'
 import { checkTimezone, type ResolvedConfig } from '../config/config.js'
 import { loadConfig } from '../config/load.js'
-import { RevisionMap, type Revision } from '../graph/revision-map.js'
+import type { RevisionMap, Revision } from '../graph/revision-map.js'
 import { lookupName, resolveLookup, resolveRows, resolveSymbolic } from '../graph/identifiers.js'
 import { branchLabelProblem, revisionIdProblem } from '../graph/names.js'
 import {
@@ -16,7 +16,8 @@ import {
   type Plan,
 } from '../graph/plans.js'
 import type { PlanStep } from '../graph/step.js'
-import { isRevisionFileName, scanVersionLocations } from '../script/scan.js'
+import { isRevisionFileName } from '../script/scan.js'
+import { readGraph } from '../script/graph-snapshot.js'
 import {
   formatCreateDate,
   renderRevision,
@@ -165,14 +166,14 @@ export class Retort {
    */
   graph(): RevisionMap {
     if (!this.graphCache) {
-      const { records, warnings } = scanVersionLocations({
+      const { map, warnings } = readGraph({
         locations: this.config.versionLocations,
         recursive: this.config.recursiveVersionLocations,
         rootDir: this.cwd,
         cache: true,
       })
       for (const w of warnings) this.warn(w)
-      this.graphCache = RevisionMap.build(records)
+      this.graphCache = map
     }
     return this.graphCache
   }

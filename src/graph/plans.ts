@@ -237,7 +237,15 @@ export function planUpgradeTo(
   const required = map.ancestorSet(targets, true)
   const applied = map.ancestorSet(rowIdx, true)
   for (let i = 0; i < map.size; i++) if (applied[i]) required[i] = 0
-  const order = orderWalk(map, required, targets).reverse()
+  // From nothing to every head is the whole history, oldest first: reuse its order when known.
+  const isEverything =
+    rowIdx.length === 0 &&
+    map.historyOrder !== undefined &&
+    new Set(targets).size === map.realHeads.length &&
+    map.realHeads.every((h) => targets.includes(h.index))
+  const order = isEverything
+    ? [...map.historyOrder!].reverse()
+    : orderWalk(map, required, targets).reverse()
   return { steps: upgradeSteps(map, [...rowIdx], order), warnings: [] }
 }
 
@@ -445,6 +453,8 @@ export function historyRange(
       }
     }
   }
+  // The whole history is asked for by `history` and `branches`: work it out once per map.
+  if (range === undefined && map.historyOrder) return map.historyOrder.map((i) => map.revisions[i]!)
   const set = map.ancestorSet(ends, true)
   if (hasStart) {
     const below = map.ancestorSet(starts, true)
@@ -452,5 +462,7 @@ export function historyRange(
     for (let i = 0; i < map.size; i++) if (below[i] || !above[i]) set[i] = 0
     for (const s of starts) set[s] = 1
   }
-  return orderWalk(map, set, ends).map((i) => map.revisions[i]!)
+  const order = orderWalk(map, set, ends)
+  if (range === undefined) map.historyOrder = order
+  return order.map((i) => map.revisions[i]!)
 }

@@ -35,7 +35,6 @@ class RevisionNode implements Revision {
   readonly dependsOn: readonly string[]
   readonly declaredLabels: readonly string[]
   branchLabels: readonly string[] = NONE
-  readonly doc: string
   readonly path: string
   readonly isBase: boolean
   readonly isMergePoint: boolean
@@ -54,10 +53,14 @@ class RevisionNode implements Revision {
     this.downRevisions = record.downRevisions
     this.dependsOn = record.dependsOn
     this.declaredLabels = record.branchLabels
-    this.doc = record.doc
     this.path = record.path
     this.isBase = record.downRevisions.length === 0
     this.isMergePoint = record.downRevisions.length > 1
+  }
+
+  /** Read from the record when asked for: a snapshot supplies doc comments only then. */
+  get doc(): string {
+    return this.record.doc
   }
 
   get message(): string {
@@ -70,6 +73,23 @@ class RevisionNode implements Revision {
 }
 
 const NONE: readonly never[] = Object.freeze([])
+
+/**
+ * What building a map works out beyond the records, so that a snapshot of
+ * an unchanged history can skip the validation and the walks
+ * ({@link RevisionMap.derived}, {@link RevisionMap.restore}).
+ */
+export interface DerivedGraph {
+  readonly downIdx: readonly (readonly number[])[]
+  readonly depIdx: readonly (readonly number[])[]
+  /** Effective parents; null where they equal the down revisions. */
+  readonly effParents: readonly (readonly number[] | null)[]
+  readonly generation: readonly number[]
+  /** Labels carried, per revision (empty for most). */
+  readonly branchLabels: readonly (readonly string[])[]
+  /** The whole history in history order, when it was worked out. */
+  readonly historyOrder: readonly number[] | undefined
+}
 
 /**
  * The revision graph: revisions in load order, indexed by id and label, with
@@ -105,20 +125,29 @@ export class RevisionMap {
   private sortedNames: string[] | undefined
   private readonly mark: Int32Array
   private epoch = 0
+  /** The whole history in history order, once worked out (plans.ts historyRange keeps it here). */
+  historyOrder: readonly number[] | undefined
 
-  private constructor(records: readonly RevisionRecord[]) {
+  private constructor(records: readonly RevisionRecord[], saved?: DerivedGraph) {
     const n = records.length
     const revs = records.map((record, index) => new RevisionNode(index, record, this))
     this.revisions = revs
     this.mark = new Int32Array(n)
-    this.generation = new Int32Array(n)
+    this.generation = saved ? Int32Array.from(saved.generation) : new Int32Array(n)
 
-    this.indexIds(revs)
-    this.indexLabels(revs)
-    const downIdx = revs.map((r) => r.downRevisions.map((d) => this.downRevisionIndex(r, d)))
-    const depIdx = revs.map((r) =>
-      r.dependsOn.length ? uniq(r.dependsOn.map((d) => this.dependencyIndex(r, d))) : NONE,
-    )
+    if (saved) this.indexSaved(revs)
+    else {
+      this.indexIds(revs)
+      this.indexLabels(revs)
+    }
+    const downIdx = saved
+      ? saved.downIdx
+      : revs.map((r) => r.downRevisions.map((d) => this.downRevisionIndex(r, d)))
+    const depIdx = saved
+      ? saved.depIdx
+      : revs.map((r) =>
+          r.dependsOn.length ? uniq(r.dependsOn.map((d) => this.dependencyIndex(r, d))) : NONE,
+        )
     this.downIdx = downIdx
     this.depIdx = depIdx
 
@@ -142,7 +171,7 @@ export class RevisionMap {
       }
     }
     this.childIdx = childIdx
-    this.computeGenerations()
+    if (!saved) this.computeGenerations()
 
     for (const r of revs) {
       const kids = childIdx[r.index]!.length
@@ -154,17 +183,45 @@ export class RevisionMap {
     this.realHeads = this.heads.filter((r) => !r.isEffectiveHead)
     this.bases = revs.filter((r) => r.isBase)
 
-    this.effParents = this.normalizeDependencies()
+    this.effParents = saved
+      ? saved.effParents.map((ps, i) => ps ?? downIdx[i]!)
+      : this.normalizeDependencies()
     const effChildren: number[][] = revs.map(() => [])
     this.effParents.forEach((ps, i) => ps.forEach((p) => effChildren[p]!.push(i)))
     this.effChildren = effChildren
 
-    this.carryLabels(revs, dependents)
+    if (saved) {
+      saved.branchLabels.forEach((labels, i) => {
+        if (labels.length) revs[i]!.branchLabels = labels
+      })
+      this.historyOrder = saved.historyOrder
+    } else this.carryLabels(revs, dependents)
   }
 
   /** Build and validate the graph; throws GraphError naming the files at fault. */
   static build(records: readonly RevisionRecord[]): RevisionMap {
     return new RevisionMap(records)
+  }
+
+  /**
+   * The map of records that {@link build} accepted before, with what it worked
+   * out then: nothing is checked again, so `saved` must come from
+   * {@link derived} of a map built from the very same records.
+   */
+  static restore(records: readonly RevisionRecord[], saved: DerivedGraph): RevisionMap {
+    return new RevisionMap(records, saved)
+  }
+
+  /** What building worked out, for {@link restore}. */
+  derived(): DerivedGraph {
+    return {
+      downIdx: this.downIdx,
+      depIdx: this.depIdx,
+      effParents: this.effParents.map((ps, i) => (ps === this.downIdx[i] ? null : ps)),
+      generation: Array.from(this.generation),
+      branchLabels: this.revisions.map((r) => r.branchLabels),
+      historyOrder: this.historyOrder,
+    }
   }
 
   get size(): number {
@@ -215,6 +272,11 @@ export class RevisionMap {
     if (a === b) return true
     const gen = this.generation
     if (gen[a]! >= gen[b]!) return false
+    // A long search over dependencies: first the quick "no" of the reachability intervals.
+    if (withDeps && this.effParents && gen[b]! - gen[a]! > 32) {
+      for (const { low, post } of this.reachIntervals())
+        if (low[a]! < low[b]! || post[a]! > post[b]!) return false
+    }
     const epoch = this.nextEpoch()
     const stack = [b]
     this.mark[b] = epoch
@@ -328,6 +390,15 @@ export class RevisionMap {
       this.epoch = 1
     }
     return this.epoch
+  }
+
+  /** The id and label tables of a history that was validated when it was built. */
+  private indexSaved(revs: readonly Revision[]): void {
+    for (const r of revs) {
+      this.byId.set(r.id, r.index)
+      this.names.set(r.id, r.index)
+    }
+    for (const r of revs) for (const label of r.declaredLabels) this.names.set(label, r.index)
   }
 
   private indexIds(revs: readonly Revision[]): void {
