@@ -3,7 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path'
 import { checkTimezone, type ResolvedConfig } from '../config/config.js'
 import { MultipleHeadsError, RevisionError } from '../errors.js'
 import { resolveLookup, resolveSymbolic } from '../graph/identifiers.js'
-import type { RevisionMap } from '../graph/revision-map.js'
+import { ID_SYNTAX, LABEL_SYNTAX, type RevisionMap } from '../graph/revision-map.js'
 import {
   formatCreateDate,
   renderRevision,
@@ -69,7 +69,8 @@ export function generateRevision(
   const { config, cwd } = project
   const display = (path: string): string => displayPath(cwd, path)
   const revId = options.revId ?? globalThis.crypto.randomUUID().replaceAll('-', '').slice(-12)
-  const bad = revId.match(/[@\-+:]/g)
+  // The graph's own id and label rules (graph/revision-map.ts), so a new file passes the scan that reads it back.
+  const bad = revId.match(ID_SYNTAX)
   if (bad || revId === '') {
     throw new RevisionError(
       `Character(s) ${[...new Set(bad ?? [])].map((c) => `'${c}'`).join(', ')} not allowed in revision identifier '${revId}'; ` +
@@ -95,7 +96,7 @@ export function generateRevision(
   }
   const label = options.branchLabel
   if (label !== undefined) {
-    if (label === '' || /[@:+\-\s]/.test(label)) {
+    if (label === '' || LABEL_SYNTAX.test(label)) {
       throw new RevisionError(
         `Branch label '${label}' may not be empty or contain @ : + - or whitespace`,
       )
