@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/config.js'
 import { parseDatabaseUrl, type DatabaseUrl } from '../config/database-url.js'
-import type { PlanStep } from '../graph/step.js'
+import type { PlanStep, StepEvent } from '../graph/step.js'
 import type { RuntimeOptions, Session } from '../runtime/session.js'
 
 /** The project's database as the API uses it: sessions online, scripts offline. */
@@ -32,12 +32,15 @@ export class Database {
   }
 
   async session<T>(
-    options: { lock: boolean; tag?: string },
+    options: { lock: boolean; tag?: string; onStep?: (event: StepEvent) => void },
     fn: (session: Session) => Promise<T>,
   ): Promise<T> {
     // Loaded on first use, so that graph-only commands never load the runtime.
     const { withDatabase } = await import('../runtime/session.js')
-    return withDatabase({ ...this.options, lock: options.lock, tag: options.tag }, fn)
+    return withDatabase(
+      { ...this.options, lock: options.lock, tag: options.tag, onStep: options.onStep },
+      fn,
+    )
   }
 
   async script(

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError, Option } from 'commander'
-import { Retort, type FileAction } from '../api/retort.js'
+import { Retort, type FileAction, type HistoryEntry } from '../api/retort.js'
 import { RetortError, UsageError } from '../errors.js'
+import { dotGraph, drawGraph, mermaidGraph } from '../graph/draw.js'
+import { paintRevisionText, painter, useColor } from './color.js'
 import {
   formatBranchGroup,
   formatCurrentLine,
@@ -9,6 +11,18 @@ import {
   formatHistoryLine,
   formatShowBlock,
 } from './format.js'
+import { configureHelp, pointToCommandHelp } from './help.js'
+import {
+  errorJson,
+  historyJson,
+  jsonText,
+  migrateJson,
+  revisionJson,
+  statusJson,
+  usageErrorJson,
+} from './json.js'
+import { TerminalLog } from './progress.js'
+import { formatStatus } from './status-format.js'
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIo {
@@ -16,6 +30,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void
   readonly cwd: string
   readonly env: NodeJS.ProcessEnv
+  /** Whether stdout and stderr are terminals (colour, progress); default: neither. */
+  readonly isTTY?: { readonly stdout: boolean; readonly stderr: boolean }
 }
 
 interface GlobalFlags {
@@ -23,6 +39,7 @@ interface GlobalFlags {
   url?: string
   x?: string[]
   quiet?: boolean
+  json?: boolean
 }
 
 const VERSION = (
@@ -30,6 +47,14 @@ const VERSION = (
     version: string
   }
 ).version
+
+interface HistoryFlags {
+  revRange?: string
+  verbose?: boolean
+  indicateCurrent?: boolean
+  graph?: boolean
+  format: string
+}
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
 
@@ -55,8 +80,27 @@ function actionLine(a: FileAction): string {
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const program = new Command('retort')
   let quiet = false
+  // Known before parsing, so that a usage error is reported as JSON too.
+  const json = argv.includes('--json')
+  let exitCode = 0
+  const outPaint = painter(!json && useColor(io.isTTY?.stdout ?? false, io.env))
+  const errPaint = painter(useColor(io.isTTY?.stderr ?? false, io.env))
+  // On a terminal, step lines get progress and durations; piped, the log is written as it comes.
+  const terminal = io.isTTY?.stderr ? new TerminalLog(io.stderr, errPaint) : undefined
   const out = (text: string): void => {
     if (!quiet) io.stdout(text)
+  }
+  /** Formatted revision output, painted on a terminal. */
+  const outRevisions = (text: string, retort: Retort): void => {
+    if (!outPaint.enabled) return out(text)
+    out(paintRevisionText(text, new Set(retort.graph().revisions.map((r) => r.id)), outPaint))
+  }
+  /** The `--json` document: written even with -q, which silences only text. */
+  const outJson = (value: unknown): void => io.stdout(jsonText(value))
+  const logLine = (line: string): void => {
+    if (quiet && line.startsWith('INFO')) return
+    if (terminal) terminal.line(line)
+    else io.stderr(line + '\n')
   }
   const xs: string[] = []
   const open = async (flags: { x?: string[] } = {}): Promise<Retort> => {
@@ -67,9 +111,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       url: g.url,
       env: io.env,
       args: parseArgs([...(g.x ?? []), ...(flags.x ?? []), ...xs]),
-      log: (line) => {
-        if (!quiet || !line.startsWith('INFO')) io.stderr(line + '\n')
-      },
+      log: logLine,
+      onStep: terminal && !quiet ? (event) => terminal.step(event) : undefined,
     })
   }
 
@@ -85,12 +128,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--url <url>', 'database URL, overriding the config and RETORT_DATABASE_URL')
     .option('-x <key=value>', 'argument for migrations (context.args); repeatable', collect)
     .option('-q, --quiet', 'print nothing but errors')
+    .option('--json', 'print one JSON document on stdout (see the README for its fields)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
-    .showHelpAfterError()
-    .hook('preAction', () => {
-      quiet = Boolean(program.opts<GlobalFlags>().quiet)
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+      getOutHasColors: () => outPaint.enabled,
+      getErrHasColors: () => errPaint.enabled,
     })
+  configureHelp(program)
+  program.hook('preAction', () => {
+    quiet = Boolean(program.opts<GlobalFlags>().quiet)
+  })
 
   const xOption = (): Option =>
     new Option('-x <key=value>', 'argument for migrations; repeatable').argParser(collect)
@@ -103,6 +152,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .action(async (directory: string, flags: { template: string }) => {
       const retort = await open()
       const result = await retort.init({ directory, template: flags.template })
+      if (json) return outJson(result)
       for (const a of result.actions) out(actionLine(a))
       out(
         `Please edit configuration/connection/logging settings in ${result.configPath} before proceeding.\n`,
@@ -131,6 +181,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       }) => {
         const retort = await open()
         const result = await retort.revision(flags)
+        if (json) return outJson(result)
         for (const a of result.actions) out(actionLine(a))
       },
     )
@@ -150,6 +201,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       ) => {
         const retort = await open()
         const result = await retort.merge({ revisions, ...flags })
+        if (json) return outJson(result)
         for (const a of result.actions) out(actionLine(a))
       },
     )
@@ -174,7 +226,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       .action(async (target: string, flags: { sql?: boolean; tag?: string; x?: string[] }) => {
         const retort = await open(flags)
         const result = await retort[direction]({ target, sql: flags.sql, tag: flags.tag })
+        terminal?.close()
+        if (json) return outJson(migrateJson(direction, target, result))
         if (result.sql !== undefined) out(result.sql)
+        else if (direction === 'upgrade' && result.steps.length === 0 && !quiet) {
+          // On stderr and without the INFO prefix: stdout and the step log stay as the spec fixes them.
+          io.stderr(
+            target === 'heads' || target === 'head'
+              ? 'already at heads\n'
+              : `nothing to upgrade: the database is already at '${target}' or beyond it\n`,
+          )
+        }
       })
   }
 
@@ -198,6 +260,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           purge: flags.purge,
           tag: flags.tag,
         })
+        terminal?.close()
+        if (json) return outJson(migrateJson('stamp', revisions.join(' '), result))
         if (result.sql !== undefined) out(result.sql)
       },
     )
@@ -210,8 +274,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .action(async (flags: { verbose?: boolean; checkHeads?: boolean }) => {
       const retort = await open()
       const revs = await retort.current()
-      if (flags.verbose) out(`Current revision(s) for ${retort.maskedUrl()}:\n`)
-      for (const rev of revs) out(flags.verbose ? formatShowBlock(rev) : formatCurrentLine(rev))
+      if (json) outJson({ url: retort.maskedUrl(), current: revs.map((r) => revisionJson(r)) })
+      else {
+        let text = flags.verbose ? `Current revision(s) for ${retort.maskedUrl()}:\n` : ''
+        for (const rev of revs)
+          text += flags.verbose ? formatShowBlock(rev) : formatCurrentLine(rev)
+        outRevisions(text, retort)
+      }
       if (flags.checkHeads) {
         const heads = retort
           .heads({ resolveDependencies: true })
@@ -233,8 +302,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--resolve-dependencies', 'leave out heads that other revisions depend on')
     .action(async (flags: { verbose?: boolean; resolveDependencies?: boolean }) => {
       const retort = await open()
-      for (const rev of retort.heads(flags))
-        out(flags.verbose ? formatShowBlock(rev) : formatHeadLine(rev))
+      const heads = retort.heads(flags)
+      if (json) return outJson({ heads: heads.map((r) => revisionJson(r)) })
+      let text = ''
+      for (const rev of heads) text += flags.verbose ? formatShowBlock(rev) : formatHeadLine(rev)
+      outRevisions(text, retort)
     })
 
   program
@@ -243,7 +315,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('-v, --verbose', 'full blocks')
     .action(async (flags: { verbose?: boolean }) => {
       const retort = await open()
-      for (const rev of retort.branches()) out(formatBranchGroup(rev, Boolean(flags.verbose)))
+      const branches = retort.branches()
+      if (json) return outJson({ branches: branches.map((r) => revisionJson(r)) })
+      let text = ''
+      for (const rev of branches) text += formatBranchGroup(rev, Boolean(flags.verbose))
+      outRevisions(text, retort)
     })
 
   program
@@ -252,17 +328,57 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('-r, --rev-range <range>', 'START:END, START: or :END')
     .option('-v, --verbose', 'full blocks')
     .option('-i, --indicate-current', 'mark the revisions of the version table')
-    .action(async (flags: { revRange?: string; verbose?: boolean; indicateCurrent?: boolean }) => {
+    .option('-g, --graph', 'draw the graph, like git log --graph')
+    .addOption(
+      new Option('--format <format>', 'with --graph: text for the terminal, mermaid or dot')
+        .choices(['text', 'mermaid', 'dot'])
+        .default('text'),
+    )
+    .action(async (flags: HistoryFlags) => {
       const retort = await open()
       const range = flags.revRange?.replace(/^=/, '')
       const entries = await retort.history({ range, indicateCurrent: flags.indicateCurrent })
+      if (json) return outJson(historyJson(entries, Boolean(flags.indicateCurrent)))
+      if (flags.format !== 'text' && !flags.graph) {
+        throw new UsageError(`--format ${flags.format} draws the graph; add --graph`)
+      }
+      if (flags.graph) return out(historyGraph(entries, flags.format, retort))
       let text = ''
       for (const e of entries) {
         text += flags.verbose
           ? formatShowBlock(e.revision, e.isCurrent)
           : formatHistoryLine(e.revision, e.isCurrent)
       }
-      out(text)
+      outRevisions(text, retort)
+    })
+
+  /** `history --graph` in the chosen format; the terminal drawing is painted like other output. */
+  const historyGraph = (
+    entries: readonly HistoryEntry[],
+    format: string,
+    retort: Retort,
+  ): string => {
+    const revisions = entries.map((e) => e.revision)
+    if (format === 'mermaid') return mermaidGraph(revisions)
+    if (format === 'dot') return dotGraph(revisions)
+    const current = new Set(entries.filter((e) => e.isCurrent).map((e) => e.revision.id))
+    const text = drawGraph(revisions, { current })
+      .map((l) => l + '\n')
+      .join('')
+    if (!outPaint.enabled) return text
+    return paintRevisionText(text, new Set(retort.graph().revisions.map((r) => r.id)), outPaint)
+  }
+
+  program
+    .command('status')
+    .description('show where the database stands and what upgrade heads would run')
+    .option('--exit-code', 'exit 3 when upgrade heads has something to run')
+    .action(async (flags: { exitCode?: boolean }) => {
+      const retort = await open()
+      const status = await retort.status()
+      if (json) outJson(statusJson(status, retort.maskedUrl()))
+      else outRevisions(formatStatus(status, retort.maskedUrl()), retort)
+      if (flags.exitCode && status.pending.length > 0) exitCode = 3
     })
 
   program
@@ -271,7 +387,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .argument('<revision>', 'identifier, e.g. a partial id, a label, heads, current')
     .action(async (name: string) => {
       const retort = await open()
-      for (const rev of await retort.show(name)) out(formatShowBlock(rev))
+      const revisions = await retort.show(name)
+      if (json) return outJson({ revisions: revisions.map((r) => revisionJson(r)) })
+      outRevisions(revisions.map((rev) => formatShowBlock(rev)).join(''), retort)
     })
 
   program
@@ -279,6 +397,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .description('list the templates init can use')
     .action(async () => {
       const retort = await open()
+      if (json) return outJson({ templates: retort.listTemplates() })
       out('Available templates:\n\n')
       for (const t of retort.listTemplates()) out(`${t.name} - ${t.description}\n`)
       out(
@@ -293,13 +412,20 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .action(async (flags: { sql?: boolean }) => {
       const retort = await open()
       const result = await retort.ensureVersion(flags)
+      if (json) return outJson(result)
       if (result.sql !== undefined) out(result.sql)
     })
 
+  pointToCommandHelp(program)
+  // Bare `retort` (no command): the help on stdout, exit 0, rather than commander's help-as-error.
+  const showHelp = program.help.bind(program)
+  program.help = ((): never => showHelp()) as typeof program.help
+
   try {
     await program.parseAsync(normalizeArgv(argv), { from: 'user' })
-    return 0
+    return exitCode
   } catch (e) {
+    terminal?.close()
     if (e instanceof CommanderError) {
       if (
         e.code === 'commander.helpDisplayed' ||
@@ -307,14 +433,20 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         e.code === 'commander.help'
       )
         return 0
+      if (json) outJson(usageErrorJson(e.message))
       return 2
     }
+    if (json) outJson(errorJson(e))
     if (e instanceof UsageError) {
-      io.stderr(`usage error: ${e.message}\n`)
+      const command = program.args[0]
+      const pointer = program.commands.some((c) => c.name() === command)
+        ? `retort ${command} --help`
+        : 'retort --help'
+      io.stderr(`usage error: ${e.message}\n(run '${pointer}' for usage)\n`)
       return 2
     }
     if (e instanceof RetortError) {
-      io.stderr(`FAILED: ${e.message}\n`)
+      io.stderr(`${errPaint.failed('FAILED:')} ${e.message}\n`)
       return 1
     }
     const err = e as Error

@@ -147,7 +147,10 @@ class OnlineSession implements Session {
       begin: () => this.begin(),
       commit: () => this.commit(),
       rollback: () => this.rollback(),
-      beforeStep: () => {},
+      beforeStep: (step, index) =>
+        options.onStep?.({ phase: 'start', step, index, total: plan.length }),
+      afterStep: (step, index, durationMs) =>
+        options.onStep?.({ phase: 'end', step, index, total: plan.length, durationMs }),
       context: () => context,
       applyRowChange: (change: RowChange) =>
         applyRowChange(this.connection, driver, this.ref, change),
