@@ -1,4 +1,4 @@
-import type { StepEvent } from '../graph/step.js'
+import { stepText, type StepEvent } from '../graph/step.js'
 import type { Painter } from './color.js'
 
 /** Runs of more steps than this show `[n/total]` before each step on a terminal. */
@@ -47,6 +47,9 @@ export class TerminalLog {
     if (this.open) {
       this.write(`${text}\n`)
       this.open = false
+    } else {
+      // Another line ended the step's line early: say which step the duration belongs to.
+      this.write(`INFO  [retort.migration] ${stepText(event.step)} done${text}\n`)
     }
   }
 
