@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { after, before, describe, it } from 'node:test'
 import { main } from '../../src/cli/main.js'
 import { testDatabases, type FreshDatabase } from '../helpers/databases.js'
@@ -34,6 +36,8 @@ async function run(
 }
 
 const ESC = '\u001b['
+const BIN = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url))
+const TSX = import.meta.resolve('tsx')
 
 /** a <- b <- c1 (feat), b <- c2: a branch point and two heads. */
 function branchedProject(url: string): Project {
@@ -451,5 +455,37 @@ describe('help', () => {
       badX.stderr,
       "usage error: -x takes KEY=VALUE (got 'novalue')\n(run 'retort upgrade --help' for usage)\n",
     )
+  })
+})
+
+describe('the bin on a pseudo-terminal', () => {
+  const script = spawnSync('script', ['--version'], { encoding: 'utf8' })
+  const skip = script.status === 0 ? false : 'needs script(1) from util-linux for a pseudo-terminal'
+
+  it('colours on a terminal, not with NO_COLOR, and never when piped', { skip }, () => {
+    const project = branchedProject('sqlite:db.sqlite')
+    try {
+      const bin = `node --import ${JSON.stringify(TSX)} ${JSON.stringify(BIN)} heads`
+      const onTty = (env: Record<string, string>): string =>
+        spawnSync('script', ['-qec', bin, '/dev/null'], {
+          cwd: project.root,
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH, TERM: 'xterm', ...env },
+        }).stdout.replaceAll('\r\n', '\n')
+      assert.equal(
+        onTty({}),
+        `${ESC}33mc1c1${ESC}39m (feat) ${ESC}1;32m(head)${ESC}22;39m\n` +
+          `${ESC}33mc2c2${ESC}39m ${ESC}1;32m(head)${ESC}22;39m\n`,
+      )
+      assert.equal(onTty({ NO_COLOR: '1' }), 'c1c1 (feat) (head)\nc2c2 (head)\n')
+      const piped = spawnSync(process.execPath, ['--import', TSX, BIN, 'heads'], {
+        cwd: project.root,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, TERM: 'xterm' },
+      })
+      assert.equal(piped.stdout, 'c1c1 (feat) (head)\nc2c2 (head)\n')
+    } finally {
+      project.remove()
+    }
   })
 })
