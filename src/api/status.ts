@@ -7,7 +7,7 @@ import type { PlanStep } from '../graph/step.js'
 export interface BranchStatus {
   /** The head of the history on this branch. */
   readonly head: Revision
-  /** Applied revisions on this branch (the highest ones), empty when nothing is applied. */
+  /** Applied revisions on this branch (the highest ones, along down revisions), empty when nothing is applied. */
   readonly current: readonly Revision[]
   /** How many revisions `upgrade <head>` would apply (dependencies included). */
   readonly pending: number
@@ -50,7 +50,7 @@ export function computeStatus(graph: RevisionMap, rows: readonly string[]): Stat
     for (let i = 0; i < graph.size; i++) if (needed[i] && !applied[i]) pending++
     return {
       head,
-      current: current.filter((c) => graph.isAncestor(c.index, head.index, true)),
+      current: current.filter((c) => graph.isAncestor(c.index, head.index, false)),
       pending,
     }
   })
