@@ -117,6 +117,23 @@ export function migrateJson(
   }
 }
 
+/** One finding of `check` or `verify`. */
+export interface ProblemJson {
+  /** What is wrong, as a stable word (e.g. `multiple-heads`, `schema-drift`). */
+  readonly kind: string
+  readonly message: string
+  readonly revision?: string
+  readonly path?: string
+}
+
+/** What `check` and `verify` report: `ok` exactly when there is no problem. */
+export function checkJson(problems: readonly ProblemJson[]): {
+  readonly ok: boolean
+  readonly problems: readonly ProblemJson[]
+} {
+  return { ok: problems.length === 0, problems }
+}
+
 /** `{ "error": { "message", "kind", ... } }`: kind is the error class (`UsageError`, `RevisionError`, ...). */
 export function errorJson(error: unknown): unknown {
   if (!(error instanceof RetortError)) {
