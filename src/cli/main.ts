@@ -80,8 +80,8 @@ function actionLine(a: FileAction): string {
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const program = new Command('retort')
   let quiet = false
-  // Known before parsing, so that a usage error is reported as JSON too.
-  const json = argv.includes('--json')
+  // Guessed from argv so that a usage error is reported as JSON too; parsed flags decide for commands.
+  let json = argv.includes('--json')
   let exitCode = 0
   const outPaint = painter(!json && useColor(io.isTTY?.stdout ?? false, io.env))
   const errPaint = painter(useColor(io.isTTY?.stderr ?? false, io.env))
@@ -139,6 +139,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   configureHelp(program)
   program.hook('preAction', () => {
     quiet = Boolean(program.opts<GlobalFlags>().quiet)
+    json = Boolean(program.opts<GlobalFlags>().json)
   })
 
   const xOption = (): Option =>
