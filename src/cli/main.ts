@@ -275,8 +275,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .action(async (flags: { verbose?: boolean; checkHeads?: boolean }) => {
       const retort = await open()
       const revs = await retort.current()
-      if (json) outJson({ url: retort.maskedUrl(), current: revs.map((r) => revisionJson(r)) })
-      else {
+      if (!json) {
         let text = flags.verbose ? `Current revision(s) for ${retort.maskedUrl()}:\n` : ''
         for (const rev of revs)
           text += flags.verbose ? formatShowBlock(rev) : formatCurrentLine(rev)
@@ -294,6 +293,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           )
         }
       }
+      // After the check: a failing check prints only the error document.
+      if (json) outJson({ url: retort.maskedUrl(), current: revs.map((r) => revisionJson(r)) })
     })
 
   program

@@ -244,6 +244,14 @@ describe('--json for the graph commands and errors', () => {
     )
   })
 
+  it('current --check-heads --json prints only the error document when the check fails', async () => {
+    const run1 = await run(project, 'current --check-heads --json')
+    assert.equal(run1.code, 1)
+    const doc = JSON.parse(run1.stdout) as { error: { kind: string; message: string } }
+    assert.equal(doc.error.kind, 'RetortError')
+    assert.match(doc.error.message, /not on all head revisions/)
+  })
+
   it('errors are { error: { message, kind } } on stdout with the usual exit codes', async () => {
     const missing = await run(project, 'show nosuch --json')
     assert.equal(missing.code, 1)
