@@ -1,5 +1,5 @@
 import { stepText, type StepEvent } from '../graph/step.js'
-import type { Painter } from './color.js'
+import { paintRevisionText, type Painter } from './color.js'
 
 /** Runs of more steps than this show `[n/total]` before each step on a terminal. */
 export const PROGRESS_AFTER = 5
@@ -13,8 +13,8 @@ export const PROGRESS_AFTER = 5
 export class TerminalLog {
   private open = false
   private prefix = ''
-  /** A step has started and its `Running ...` line is the next to come. */
-  private pendingStep = false
+  /** Ids of the step that has started and whose `Running ...` line is the next to come. */
+  private pendingStep: ReadonlySet<string> | undefined
 
   constructor(
     private readonly write: (text: string) => void,
@@ -26,8 +26,9 @@ export class TerminalLog {
     this.close()
     const running = /^(INFO {2}\[retort\.migration\] )(Running .*)$/.exec(line)
     if (running && this.pendingStep) {
-      this.pendingStep = false
-      this.write(`${running[1]}${this.prefix}${running[2]}`)
+      const text = paintRevisionText(running[2]!, this.pendingStep, this.paint)
+      this.pendingStep = undefined
+      this.write(`${running[1]}${this.prefix}${text}`)
       this.open = true
       return
     }
@@ -38,7 +39,7 @@ export class TerminalLog {
   step(event: StepEvent): void {
     if (event.phase === 'start') {
       this.close()
-      this.pendingStep = true
+      this.pendingStep = new Set([...event.step.from, ...event.step.to])
       this.prefix =
         event.total > PROGRESS_AFTER ? this.paint.dim(`[${event.index + 1}/${event.total}] `) : ''
       return

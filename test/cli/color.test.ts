@@ -79,6 +79,18 @@ describe('terminal step log', () => {
     assert.equal(text, 'INFO  [retort.migration] [7/40] Running upgrade f -> g, m\n')
   })
 
+  it('paints the ids of the step line, not its message', () => {
+    let text = ''
+    const log = new TerminalLog((t) => (text += t), painter(true))
+    log.step({ phase: 'start', step, index: 0, total: 1 })
+    log.line('INFO  [retort.migration] Running upgrade  -> a, a message')
+    log.step({ phase: 'end', step, index: 0, total: 1, durationMs: 2 })
+    assert.equal(
+      text,
+      `INFO  [retort.migration] Running upgrade  -> ${id('a')}, a message${ESC}2m (2 ms)${ESC}22m\n`,
+    )
+  })
+
   it('formats durations in ms below a second, in seconds above', () => {
     assert.equal(formatDuration(12.4), '12 ms')
     assert.equal(formatDuration(1450), '1.4 s')
