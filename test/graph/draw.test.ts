@@ -149,6 +149,40 @@ describe('history --graph drawing', () => {
     )
   })
 
+  it('a main line with a feature branch merging every twenty revisions takes two lanes', () => {
+    const parents: Record<string, string[]> = { m0: [] }
+    for (let i = 1; i <= 200; i++) {
+      if (i % 20 === 0) {
+        // A three-revision feature branched ten revisions earlier merges here.
+        parents[`f${i}a`] = [`m${i - 10}`]
+        parents[`f${i}b`] = [`f${i}a`]
+        parents[`f${i}c`] = [`f${i}b`]
+        parents[`m${i}`] = [`m${i - 1}`, `f${i}c`]
+      } else parents[`m${i}`] = [`m${i - 1}`]
+    }
+    const revisions = all(graphOf(parents))
+    const lines = drawGraph(revisions)
+    const { edges, width } = edgesOf(lines)
+    assert.deepEqual(edges, expectedEdges(revisions))
+    assert.equal(width, 2)
+    assert.equal(lines.filter((l) => l.startsWith('*-.')).length, 10)
+  })
+
+  it('three labelled long-lived branches from one base take three lanes', () => {
+    const parents: Record<string, string[]> = { base: [] }
+    const extra: Record<string, { labels: string[] }> = {}
+    for (const b of ['billing', 'search', 'audit']) {
+      for (let i = 1; i <= 30; i++) parents[`${b}${i}`] = [i === 1 ? 'base' : `${b}${i - 1}`]
+      extra[`${b}1`] = { labels: [b] }
+    }
+    const revisions = all(graphOf(parents, extra))
+    const lines = drawGraph(revisions)
+    const { edges, width } = edgesOf(lines)
+    assert.deepEqual(edges, expectedEdges(revisions))
+    assert.equal(width, 3)
+    assert.ok(lines.some((l) => /\(billing\) \(head\)/.test(l)))
+  })
+
   it('the invariant checker rejects a drawing that drops an edge', () => {
     const lines = drawGraph(all(exampleGraph('three-way-merge')))
     const broken = lines.map((l) => l.replace("*-'-'", "*-'  "))
