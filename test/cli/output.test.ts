@@ -87,6 +87,12 @@ for (const testDb of testDatabases()) {
         ].join('\n'),
       )
       assert.equal((await run(project, 'status --exit-code')).code, 3)
+      // A readiness check: nothing printed, the answer in the exit code.
+      assert.deepEqual(await run(project, 'status --exit-code -q'), {
+        code: 3,
+        stdout: '',
+        stderr: '',
+      })
     })
 
     it('upgrade --json reports each step with its duration, and status follows', async () => {
@@ -270,6 +276,15 @@ describe('--json for the graph commands and errors', () => {
     const heads = JSON.parse(many.stdout) as { error: { kind: string; heads: string[] } }
     assert.equal(heads.error.kind, 'MultipleHeadsError')
     assert.deepEqual(heads.error.heads, ['c1c1', 'c2c2'])
+  })
+
+  it('status --json on an unreachable server: the error document, without the password', async () => {
+    const failed = await run(project, 'status --json --url postgres://app:s3cret@127.0.0.1:1/app')
+    assert.equal(failed.code, 1)
+    const doc = JSON.parse(failed.stdout) as { error: { kind: string; message: string } }
+    assert.equal(doc.error.kind, 'DatabaseError')
+    assert.match(doc.error.message, /postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/app/)
+    assert.ok(!failed.stdout.includes('s3cret') && !failed.stderr.includes('s3cret'))
   })
 
   it('status reports more heads than branches: two unlabelled heads on one line', async () => {
