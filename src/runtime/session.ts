@@ -161,7 +161,10 @@ class OnlineSession implements Session {
       begin: () => transactions.begin(),
       commit: () => transactions.commit(),
       rollback: () => transactions.rollback(),
-      beforeStep: () => {},
+      beforeStep: (step, index) =>
+        options.onStep?.({ phase: 'start', step, index, total: plan.length }),
+      afterStep: (step, index, durationMs) =>
+        options.onStep?.({ phase: 'end', step, index, total: plan.length, durationMs }),
       context: () => context,
       afterMigration: async () => {
         const problem = await impl.checkIntegrity(this.connection)
