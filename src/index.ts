@@ -17,7 +17,7 @@ export type {
 export type { StatusResult, BranchStatus, HeadGroup } from './api/status.js'
 export { defineConfig, DEFAULT_VERSION_TABLE } from './config/config.js'
 export type { RetortConfig, ResolvedConfig } from './config/config.js'
-export { RevisionMap } from './graph/revision-map.js'
+export type { RevisionGraph } from './graph/revision-graph.js'
 export type { Revision } from './graph/revision-map.js'
 export type { RevisionRecord } from './graph/revision.js'
 export { drawGraph, mermaidGraph, dotGraph } from './graph/draw.js'

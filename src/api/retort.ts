@@ -1,12 +1,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ConfigError, RetortError, RevisionError, UsageError } from '../errors.js'
-import { checkTimezone, type ResolvedConfig } from '../config/config.js'
+import type { ResolvedConfig } from '../config/config.js'
 import { loadConfig } from '../config/load.js'
 import { RevisionMap, type Revision } from '../graph/revision-map.js'
-import { lookupName, resolveLookup, resolveRows, resolveSymbolic } from '../graph/identifiers.js'
-import { branchLabelProblem, revisionIdProblem } from '../graph/names.js'
+import type { RevisionGraph } from '../graph/revision-graph.js'
+import { lookupName } from '../graph/identifiers.js'
+import { lookupRevisions, rowRevisions, symbolicRevisions } from '../graph/lookups.js'
+import { splitRange } from '../graph/range.js'
 import {
   currentHeads,
   historyRange,
@@ -16,16 +18,18 @@ import {
   type Plan,
 } from '../graph/plans.js'
 import type { PlanStep, StepEvent } from '../graph/step.js'
-import { isRevisionFileName, scanVersionLocations } from '../script/scan.js'
 import {
-  formatCreateDate,
-  renderRevision,
-  revisionFileName,
-  slugify,
-  writeFileAtomic,
-} from '../script/write.js'
+  displayPath,
+  generateRevision,
+  type FileAction,
+  type RevisionResult,
+} from '../script/revision.js'
+import { scanVersionLocations } from '../script/scan.js'
+import { writeFileAtomic } from '../script/write.js'
 import { Database } from './database.js'
 import { computeStatus, type StatusResult } from './status.js'
+
+export type { FileAction, RevisionResult } from '../script/revision.js'
 
 /** How to open a project. */
 export interface RetortOptions {
@@ -42,12 +46,6 @@ export interface RetortOptions {
   readonly log?: (line: string) => void
   /** Told when each step of an online upgrade, downgrade or stamp starts and ends (progress, durations). */
   readonly onStep?: (event: StepEvent) => void
-}
-
-/** Something a file-writing command did, in order, for the `Creating ... done` lines. */
-export interface FileAction {
-  readonly kind: 'directory' | 'file' | 'skipped'
-  readonly path: string
 }
 
 export interface InitOptions {
@@ -78,12 +76,6 @@ export interface MergeOptions {
   readonly branchLabel?: string
   readonly revId?: string
   readonly splice?: boolean
-}
-
-export interface RevisionResult {
-  readonly revision: string
-  readonly path: string
-  readonly actions: readonly FileAction[]
 }
 
 export interface MigrateOptions {
@@ -168,7 +160,12 @@ export class Retort {
    * @example
    * const graph = retort.graph(); console.log(graph.heads.map((h) => h.id))
    */
-  graph(): RevisionMap {
+  graph(): RevisionGraph {
+    return this.map()
+  }
+
+  /** The graph with the index-based internals the planners work on. */
+  private map(): RevisionMap {
     if (!this.graphCache) {
       const { records, warnings } = scanVersionLocations({
         locations: this.config.versionLocations,
@@ -234,21 +231,9 @@ export class Retort {
    * await retort.revision({ message: 'add account table', head: 'shoppingcart@head' })
    */
   async revision(options: RevisionOptions): Promise<RevisionResult> {
-    const graph = this.graph()
-    const head = options.head ?? 'head'
-    let parents: number[]
-    try {
-      parents = resolveLookup(graph, head)
-    } catch (e) {
-      if (head === 'head' && e instanceof RevisionError && /heads/.test(e.message)) {
-        throw new RevisionError(
-          'Multiple heads are present; please specify the head revision on which the new revision should be ' +
-            "based ('--head <rev>' or '--head <label>@head'), or perform a merge",
-        )
-      }
-      throw e
-    }
-    return this.writeRevision(graph, parents, options)
+    // `head` (the default) gets revision's own "several heads" message.
+    const head = options.head === undefined || options.head === 'head' ? undefined : [options.head]
+    return generateRevision(this.map(), this.project(), { ...options, parents: head })
   }
 
   /**
@@ -257,11 +242,13 @@ export class Retort {
    * await retort.merge({ revisions: ['heads'], message: 'merge branches' })
    */
   async merge(options: MergeOptions): Promise<RevisionResult> {
-    const graph = this.graph()
     if (options.revisions.length === 0)
       throw new UsageError('merge needs at least one revision (e.g. heads)')
-    const parents = options.revisions.flatMap((r) => resolveLookup(graph, r))
-    return this.writeRevision(graph, parents, { ...options, head: undefined, dependsOn: [] })
+    return generateRevision(this.map(), this.project(), {
+      ...options,
+      parents: options.revisions,
+      dependsOn: [],
+    })
   }
 
   /**
@@ -270,7 +257,7 @@ export class Retort {
    * retort.heads().map((r) => r.id)
    */
   heads(options: { resolveDependencies?: boolean } = {}): readonly Revision[] {
-    const graph = this.graph()
+    const graph = this.map()
     return options.resolveDependencies ? graph.realHeads : graph.heads
   }
 
@@ -280,7 +267,7 @@ export class Retort {
    * for (const bp of retort.branches()) console.log(bp.id, bp.children.map((c) => c.id))
    */
   branches(): readonly Revision[] {
-    return historyRange(this.graph(), undefined).filter((r) => r.isBranchPoint)
+    return historyRange(this.map(), undefined).filter((r) => r.isBranchPoint)
   }
 
   /**
@@ -289,9 +276,11 @@ export class Retort {
    * await retort.history({ range: 'shoppingcart@base:' })
    */
   async history(options: HistoryOptions = {}): Promise<HistoryEntry[]> {
-    const graph = this.graph()
+    const graph = this.map()
+    const sides = options.range === undefined ? undefined : splitRange(options.range)
     const needsRows =
-      options.indicateCurrent || (options.range ?? '').split(':').includes('current')
+      options.indicateCurrent ||
+      (sides ? [sides.start, sides.end] : [options.range]).includes('current')
     const rows = needsRows ? await this.readRows() : []
     const list = historyRange(graph, options.range, () => rows)
     const current = new Set(options.indicateCurrent ? rows : [])
@@ -304,11 +293,9 @@ export class Retort {
    * await retort.show('ae10@head')
    */
   async show(name: string): Promise<readonly Revision[]> {
-    const graph = this.graph()
-    if (name === 'current') {
-      return resolveRows(graph, await this.readRows()).map((i) => graph.revisions[i]!)
-    }
-    return resolveLookup(graph, name).map((i) => graph.revisions[i]!)
+    const graph = this.map()
+    if (name === 'current') return rowRevisions(graph, await this.readRows())
+    return lookupRevisions(graph, name)
   }
 
   /**
@@ -353,25 +340,22 @@ export class Retort {
    * await retort.stamp({ revisions: ['heads'] })
    */
   async stamp(options: StampOptions): Promise<MigrateResult> {
-    const graph = this.graph()
+    const graph = this.map()
     if (options.revisions.length === 0) throw new UsageError('stamp needs at least one revision')
     if (options.sql) {
       if (options.purge)
         throw new RevisionError(
           "Can't use --purge with --sql mode; stamp --sql assumes the rows of its START",
         )
-      const starts = new Set(
-        options.revisions.map((r) => (r.includes(':') ? r.slice(0, r.indexOf(':')) : undefined)),
-      )
+      const ranges = options.revisions.map((r) => ({ text: r, sides: splitRange(r) }))
+      const starts = new Set(ranges.map((r) => r.sides?.start))
       if (starts.size > 1) {
         throw new RevisionError(
           'Stamp operation with --sql only supports a single starting revision at a time',
         )
       }
       const start = [...starts][0]
-      const targets = options.revisions.map((r) =>
-        r.includes(':') ? r.slice(r.indexOf(':') + 1) : r,
-      )
+      const targets = ranges.map((r) => r.sides?.end ?? r.text)
       const rows = this.offlineStart(start)
       const plan = planStamp(graph, rows, targets)
       return this.offline(plan, rows.length === 0, options.tag)
@@ -393,7 +377,7 @@ export class Retort {
    * (await retort.current()).map((r) => r.id)
    */
   async current(): Promise<readonly Revision[]> {
-    const graph = this.graph()
+    const graph = this.map()
     return currentHeads(graph, await this.readRows())
   }
 
@@ -421,7 +405,7 @@ export class Retort {
    * const { pending } = await retort.status(); if (pending.length) process.exitCode = 3
    */
   async status(): Promise<StatusResult> {
-    const graph = this.graph()
+    const graph = this.map()
     const result = computeStatus(graph, await this.readRows())
     for (const w of result.warnings) this.warn(w)
     return result
@@ -459,20 +443,20 @@ export class Retort {
     direction: 'upgrade' | 'downgrade',
     options: MigrateOptions,
   ): Promise<MigrateResult> {
-    const graph = this.graph()
+    const graph = this.map()
     const plan = (rows: readonly string[], target: string): Plan =>
       direction === 'upgrade'
         ? planUpgrade(graph, rows, target)
         : planDowngrade(graph, rows, target)
     if (options.sql) {
-      const colon = options.target.indexOf(':')
-      if (direction === 'downgrade' && colon < 0) {
+      const sides = splitRange(options.target)
+      if (direction === 'downgrade' && !sides) {
         throw new RevisionError(
           "downgrade with --sql requires <fromrev>:<torev>, e.g. 'heads:base'",
         )
       }
-      const start = colon < 0 ? undefined : options.target.slice(0, colon)
-      const target = colon < 0 ? options.target : options.target.slice(colon + 1)
+      const start = sides?.start
+      const target = sides?.end ?? options.target
       const rows = this.offlineStart(start)
       const p = plan(rows, target)
       this.warnAll(p)
@@ -503,7 +487,7 @@ export class Retort {
   /** START of an offline range: the single row the script assumes (behavior.md e). */
   private offlineStart(start: string | undefined): string[] {
     if (start === undefined || start === '' || start === 'base') return []
-    const graph = this.graph()
+    const graph = this.map()
     if (start === 'current')
       throw new RevisionError(
         "Can't locate revision identified by 'current' (offline mode has no database)",
@@ -512,14 +496,14 @@ export class Retort {
       lookupName(graph, start.slice(0, start.indexOf('@')))
       return []
     }
-    const found = resolveSymbolic(graph, start)
+    const found = symbolicRevisions(graph, start).map((r) => r.id)
     if (found.length > 1) {
       throw new RevisionError(
-        `Multiple heads are present for the starting revision '${start}' (${found.map((f) => graph.revisions[f]!.id).join(', ')}); ` +
+        `Multiple heads are present for the starting revision '${start}' (${found.join(', ')}); ` +
           `an offline script starts from one revision`,
       )
     }
-    return found.map((f) => graph.revisions[f]!.id)
+    return found
   }
 
   private async offline(
@@ -539,127 +523,12 @@ export class Retort {
     this.log(`WARNI [retort.migration] ${message}`)
   }
 
-  private async writeRevision(
-    graph: RevisionMap,
-    parents: number[],
-    options: RevisionOptions,
-  ): Promise<RevisionResult> {
-    const revId = options.revId ?? globalThis.crypto.randomUUID().replaceAll('-', '').slice(-12)
-    const idProblem = revisionIdProblem(revId)
-    if (idProblem) throw new RevisionError(idProblem)
-    if (graph.byName(revId)) {
-      throw new RevisionError(
-        `Revision id '${revId}' is already used by ${graph.byName(revId)!.path}; choose another --rev-id`,
-      )
-    }
-    if (new Set(parents).size !== parents.length)
-      throw new RevisionError('Duplicate head revisions specified')
-    if (!options.splice) {
-      for (const p of parents) {
-        const rev = graph.revisions[p]!
-        if (!rev.isHead) {
-          throw new RevisionError(
-            `Revision ${rev.id} is not a head revision; please specify --splice to create a new branch from this revision`,
-          )
-        }
-      }
-    }
-    const label = options.branchLabel
-    if (label !== undefined) {
-      const labelProblem = branchLabelProblem(label)
-      if (labelProblem) throw new RevisionError(labelProblem)
-      const owner = graph.byName(label)
-      if (owner)
-        throw new RevisionError(
-          `Branch name '${label}' is already used by revision ${owner.id} (${owner.path}); pick another label`,
-        )
-      if (label === revId)
-        throw new RevisionError(`Branch name '${label}' equals the new revision's id`)
-    }
-    const dependsOn = (options.dependsOn ?? []).map((d) => {
-      const found = resolveSymbolic(graph, d)
-      if (found.length !== 1)
-        throw new RevisionError(`--depends-on '${d}' must name exactly one revision`)
-      const rev = graph.revisions[found[0]!]!
-      return rev.declaredLabels.includes(d) ? d : rev.id
-    })
-
-    checkTimezone(this.config, this.cwd)
-    const { dir, actions } = this.targetFolder(graph, parents, options.versionPath)
-    const message = options.message ?? ''
-    const now = new Date()
-    const fileName = revisionFileName({
-      rev: revId,
-      slug: slugify(message, this.config.truncateSlugLength),
-      fileTemplate: this.config.fileTemplate,
-      date: now,
-      timezone: this.config.timezone,
-      extension: '.ts',
-    })
-    const path = join(dir, fileName)
-    // The file must land in its version folder and be read back as a revision (a.4).
-    const inside = relative(dir, path)
-    if (inside.startsWith('..') || isAbsolute(inside) || !isRevisionFileName(basename(path))) {
-      throw new RevisionError(
-        `The file name '${fileName}' made from fileTemplate for revision '${revId}' would not be read from ` +
-          `${this.display(dir)} as a revision; change the id or the fileTemplate`,
-      )
-    }
-    const text = renderRevision(this.templateText(), {
-      message,
-      revision: revId,
-      downRevisions: parents.map((p) => graph.revisions[p]!.id),
-      branchLabels: label === undefined ? [] : [label],
-      dependsOn,
-      createDate: formatCreateDate(now, this.config.timezone),
-    })
-    for (const a of actions)
-      if (a.kind === 'directory') mkdirSync(resolve(this.cwd, a.path), { recursive: true })
-    writeFileAtomic(path, text)
-    return {
-      revision: revId,
-      path: this.display(path),
-      actions: [...actions, { kind: 'file', path: this.display(path) }],
-    }
-  }
-
-  /** Folder for a new file (behavior.md a.6). */
-  private targetFolder(
-    graph: RevisionMap,
-    parents: readonly number[],
-    versionPath: string | undefined,
-  ): { dir: string; actions: FileAction[] } {
-    const locations = this.config.versionLocations
-    let dir: string
-    if (versionPath !== undefined) {
-      const wanted = resolve(this.cwd, versionPath)
-      if (!locations.includes(wanted)) {
-        throw new RevisionError(
-          `Path ${versionPath} is not represented in current version locations (${locations.map((l) => this.display(l)).join(', ')})`,
-        )
-      }
-      dir = wanted
-    } else if (locations.length === 1) {
-      dir = locations[0]!
-    } else if (parents.length > 0) {
-      dir = graph.revisions[parents[0]!]!.record.versionLocation
-    } else {
-      throw new RevisionError('Multiple version locations present, please specify --version-path')
-    }
-    return { dir, actions: existsSync(dir) ? [] : [{ kind: 'directory', path: this.display(dir) }] }
-  }
-
-  private templateText(): string {
-    const own = join(this.config.scriptLocation, 'script.ts.tmpl')
-    return readFileSync(
-      existsSync(own) ? own : join(TEMPLATES_DIR, 'generic', 'script.ts.tmpl'),
-      'utf8',
-    )
+  private project(): { config: ResolvedConfig; cwd: string; templatesDir: string } {
+    return { config: this.config, cwd: this.cwd, templatesDir: TEMPLATES_DIR }
   }
 
   /** A path as printed: relative to the working directory when inside it. */
   private display(path: string): string {
-    const rel = relative(this.cwd, path)
-    return (rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path).split('\\').join('/')
+    return displayPath(this.cwd, path)
   }
 }
