@@ -14,12 +14,15 @@ export type {
   TemplateInfo,
   FileAction,
 } from './api/retort.js'
+export type { StatusResult, BranchStatus, HeadGroup } from './api/status.js'
 export { defineConfig, DEFAULT_VERSION_TABLE } from './config/config.js'
 export type { RetortConfig, ResolvedConfig } from './config/config.js'
 export type { RevisionGraph } from './graph/revision-graph.js'
 export type { Revision } from './graph/revision-map.js'
 export type { RevisionRecord } from './graph/revision.js'
-export type { PlanStep, RowChange } from './graph/step.js'
+export { drawGraph, mermaidGraph, dotGraph } from './graph/draw.js'
+export type { DrawOptions } from './graph/draw.js'
+export type { PlanStep, RowChange, StepEvent } from './graph/step.js'
 export type { Operations } from './ops/operations.js'
 export type { BatchOperations, BatchAlterColumnOptions } from './ops/batch.js'
 export type {

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/config.js'
 import { parseDatabaseUrl, type DatabaseUrl } from '../config/database-url.js'
-import type { PlanStep } from '../graph/step.js'
+import type { PlanStep, StepEvent } from '../graph/step.js'
 import type { RuntimeOptions, Session } from '../runtime/options.js'
 
 /** The project's database as the API uses it: sessions online, scripts offline. */
@@ -35,11 +35,14 @@ export class Database {
   // database clients) is imported on first use, so that graph-only commands
   // never load it.
   async session<T>(
-    options: { lock: boolean; tag?: string },
+    options: { lock: boolean; tag?: string; onStep?: (event: StepEvent) => void },
     fn: (session: Session) => Promise<T>,
   ): Promise<T> {
     const { withDatabase } = await import('../runtime/session.js')
-    return withDatabase({ ...this.options, lock: options.lock, tag: options.tag }, fn)
+    return withDatabase(
+      { ...this.options, lock: options.lock, tag: options.tag, onStep: options.onStep },
+      fn,
+    )
   }
 
   async script(

@@ -17,7 +17,7 @@ import {
   planUpgrade,
   type Plan,
 } from '../graph/plans.js'
-import type { PlanStep } from '../graph/step.js'
+import type { PlanStep, StepEvent } from '../graph/step.js'
 import {
   displayPath,
   generateRevision,
@@ -27,6 +27,7 @@ import {
 import { readGraph } from '../script/graph-snapshot.js'
 import { writeFileAtomic } from '../script/write.js'
 import { Database } from './database.js'
+import { computeStatus, type StatusResult } from './status.js'
 
 export type { FileAction, RevisionResult } from '../script/revision.js'
 
@@ -43,6 +44,8 @@ export interface RetortOptions {
   readonly args?: Readonly<Record<string, string>>
   /** Receives log lines (`INFO  [retort.migration] ...`, warnings); default: stderr. */
   readonly log?: (line: string) => void
+  /** Told when each step of an online upgrade, downgrade or stamp starts and ends (progress, durations). */
+  readonly onStep?: (event: StepEvent) => void
 }
 
 export interface InitOptions {
@@ -93,6 +96,8 @@ export interface StampOptions {
 export interface MigrateResult {
   readonly steps: readonly PlanStep[]
   readonly sql?: string
+  /** Online runs: how long each step took, milliseconds, in `steps` order. */
+  readonly durationsMs?: readonly number[]
 }
 
 export interface HistoryOptions {
@@ -355,13 +360,14 @@ export class Retort {
       const plan = planStamp(graph, rows, targets)
       return this.offline(plan, rows.length === 0, options.tag)
     }
-    return this.database().session({ lock: true, tag: options.tag }, async (session) => {
+    const timed = this.timed(options.tag)
+    return this.database().session(timed.options, async (session) => {
       if (options.purge) await session.purge()
       const rows = options.purge ? [] : await session.readRows()
       const plan = planStamp(graph, rows, options.revisions)
       this.warnAll(plan)
       await session.run(plan.steps)
-      return { steps: plan.steps }
+      return { steps: plan.steps, durationsMs: timed.durationsMs }
     })
   }
 
@@ -390,6 +396,19 @@ export class Retort {
         `Database is not on all head revisions (heads: ${heads.join(', ')}); run 'retort upgrade heads'`,
       )
     }
+  }
+
+  /**
+   * Where the database stands: current revisions per branch, the steps
+   * `upgrade heads` would run, and branches with more than one head.
+   * @example
+   * const { pending } = await retort.status(); if (pending.length) process.exitCode = 3
+   */
+  async status(): Promise<StatusResult> {
+    const graph = this.map()
+    const result = computeStatus(graph, await this.readRows())
+    for (const w of result.warnings) this.warn(w)
+    return result
   }
 
   /**
@@ -443,12 +462,26 @@ export class Retort {
       this.warnAll(p)
       return this.offline(p, rows.length === 0, options.tag)
     }
-    return this.database().session({ lock: true, tag: options.tag }, async (session) => {
+    const timed = this.timed(options.tag)
+    return this.database().session(timed.options, async (session) => {
       const p = plan(await session.readRows(), options.target)
       this.warnAll(p)
       await session.run(p.steps)
-      return { steps: p.steps }
+      return { steps: p.steps, durationsMs: timed.durationsMs }
     })
+  }
+
+  /** Session options of a locked run that records each step's duration and tells `onStep`. */
+  private timed(tag: string | undefined): {
+    options: { lock: true; tag?: string; onStep: (event: StepEvent) => void }
+    durationsMs: number[]
+  } {
+    const durationsMs: number[] = []
+    const onStep = (event: StepEvent): void => {
+      if (event.phase === 'end') durationsMs[event.index] = event.durationMs
+      this.options.onStep?.(event)
+    }
+    return { options: { lock: true, tag, onStep }, durationsMs }
   }
 
   /** START of an offline range: the single row the script assumes (behavior.md e). */

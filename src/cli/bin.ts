@@ -40,6 +40,7 @@ if (argv.length === 1 && argv[0] === '--version') {
       },
       cwd: process.cwd(),
       env: process.env,
+      isTTY: { stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) },
     })
   } finally {
     flush()

@@ -13,8 +13,17 @@ import { mergeCommand } from './commands/merge.js'
 import { revisionCommand } from './commands/revision.js'
 import { showCommand } from './commands/show.js'
 import { stampCommand } from './commands/stamp.js'
+import { statusCommand } from './commands/status.js'
 import { upgradeCommand } from './commands/upgrade.js'
-import { collect, commandContext, type CliIo, type CommandRegistration } from './program.js'
+import { configureHelp, pointToCommandHelp } from './help.js'
+import { errorJson, usageErrorJson } from './json.js'
+import {
+  collect,
+  commandContext,
+  type CliIo,
+  type CliRun,
+  type CommandRegistration,
+} from './program.js'
 
 export type { CliIo } from './program.js'
 
@@ -36,6 +45,7 @@ const COMMANDS: readonly CommandRegistration[] = [
   headsCommand,
   branchesCommand,
   historyCommand,
+  statusCommand,
   showCommand,
   listTemplatesCommand,
   ensureVersionCommand,
@@ -59,22 +69,35 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--url <url>', 'database URL, overriding the config and RETORT_DATABASE_URL')
     .option('-x <key=value>', 'argument for migrations (context.args); repeatable', collect)
     .option('-q, --quiet', 'print nothing but errors')
+    .option('--json', 'print one JSON document on stdout (see the README for its fields)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
-    .showHelpAfterError()
-  const context = commandContext(program, io)
+  const context = commandContext(program, io, argv)
+  program.configureOutput({
+    writeOut: (s) => io.stdout(s),
+    writeErr: (s) => io.stderr(s),
+    getOutHasColors: () => context.outPaint.enabled,
+    getErrHasColors: () => context.errPaint.enabled,
+  })
+  // Before the commands are added: they inherit the help settings.
+  configureHelp(program)
   for (const register of COMMANDS) register(context)
+  pointToCommandHelp(program)
+  // Bare `retort` (no command): the help on stdout, exit 0, rather than commander's help-as-error.
+  const showHelp = program.help.bind(program)
+  program.help = ((): never => showHelp()) as typeof program.help
 
   try {
     await program.parseAsync(normalizeArgv(argv), { from: 'user' })
-    return 0
+    return context.exitCode()
   } catch (e) {
-    return exitCode(e, io)
+    context.closeLog()
+    return exitCode(e, program, context)
   }
 }
 
 /** Map an error to its exit code and message (style: RetortError 1, UsageError 2, anything else a bug). */
-function exitCode(e: unknown, io: CliIo): number {
+function exitCode(e: unknown, program: Command, context: CliRun): number {
+  const { io } = context
   if (e instanceof CommanderError) {
     if (
       e.code === 'commander.helpDisplayed' ||
@@ -82,14 +105,20 @@ function exitCode(e: unknown, io: CliIo): number {
       e.code === 'commander.help'
     )
       return 0
+    if (context.json()) context.outJson(usageErrorJson(e.message))
     return 2
   }
+  if (context.json()) context.outJson(errorJson(e))
   if (e instanceof UsageError) {
-    io.stderr(`usage error: ${e.message}\n`)
+    const command = program.args[0]
+    const pointer = program.commands.some((c) => c.name() === command)
+      ? `retort ${command} --help`
+      : 'retort --help'
+    io.stderr(`usage error: ${e.message}\n(run '${pointer}' for usage)\n`)
     return 2
   }
   if (e instanceof RetortError) {
-    io.stderr(`FAILED: ${e.message}\n`)
+    io.stderr(`${context.errPaint.failed('FAILED:')} ${e.message}\n`)
     return 1
   }
   const err = e as Error

@@ -2,6 +2,9 @@ import type { Command } from 'commander'
 import { Option } from 'commander'
 import { Retort, type FileAction } from '../api/retort.js'
 import { UsageError } from '../errors.js'
+import { paintRevisionText, painter, useColor, type Painter } from './color.js'
+import { jsonText } from './json.js'
+import { TerminalLog } from './progress.js'
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIo {
@@ -9,15 +12,39 @@ export interface CliIo {
   readonly stderr: (text: string) => void
   readonly cwd: string
   readonly env: NodeJS.ProcessEnv
+  /** Whether stdout and stderr are terminals (colour, progress); default: neither. */
+  readonly isTTY?: { readonly stdout: boolean; readonly stderr: boolean }
 }
 
 /** What every command gets: the program, printing (silenced by -q), and the project. */
 export interface CommandContext {
   readonly program: Command
+  readonly io: CliIo
+  /** Whether `-q` was given. */
+  quiet(): boolean
   /** Print on stdout unless `-q` was given. */
   out(text: string): void
+  /** Formatted revision output (ids, `(head)`, `(current)`), painted on a terminal. */
+  outRevisions(text: string, retort: Retort): void
+  /** Whether stdout is painted (a terminal, or FORCE_COLOR, and no `--json`). */
+  readonly outPaint: Painter
+  /** Whether `--json` was given: as parsed once a command runs, guessed from argv before. */
+  json(): boolean
+  /** The `--json` document: written even with -q, which silences only text. */
+  outJson(value: unknown): void
+  /** End the terminal's open step line (its duration) before printing a result or an error. */
+  closeLog(): void
+  /** The exit code of a run that does not fail (`status --exit-code` sets 3). */
+  setExitCode(code: number): void
   /** Open the project with the global flags and a command's own `-x` pairs. */
   open(flags?: { x?: string[] }): Promise<Retort>
+}
+
+/** The context of one `main` call, with what only the wiring reads. */
+export interface CliRun extends CommandContext {
+  /** Paint of stderr (`FAILED:`). */
+  readonly errPaint: Painter
+  exitCode(): number
 }
 
 /** Registers one command on the program. */
@@ -28,6 +55,7 @@ interface GlobalFlags {
   url?: string
   x?: string[]
   quiet?: boolean
+  json?: boolean
 }
 
 /** Commander's collector for repeatable options. */
@@ -53,14 +81,48 @@ function parseArgs(pairs: readonly string[]): Record<string, string> {
   return args
 }
 
-/** The context the commands of one `main` call share. */
-export function commandContext(program: Command, io: CliIo): CommandContext {
+/**
+ * The context the commands of one `main` call share. Colour is decided from
+ * the streams and the environment; on a terminal, step lines go through a
+ * TerminalLog (progress and durations), piped the log is written as it comes.
+ */
+export function commandContext(program: Command, io: CliIo, argv: readonly string[]): CliRun {
+  // Guessed from argv so that a usage error is reported as JSON too; parsed flags decide for commands.
+  let json = argv.includes('--json')
+  let exitCode = 0
+  program.hook('preAction', () => {
+    json = Boolean(program.opts<GlobalFlags>().json)
+  })
   const quiet = (): boolean => Boolean(program.opts<GlobalFlags>().quiet)
+  const outPaint = painter(!json && useColor(io.isTTY?.stdout ?? false, io.env))
+  const errPaint = painter(useColor(io.isTTY?.stderr ?? false, io.env))
+  const terminal = io.isTTY?.stderr ? new TerminalLog(io.stderr, errPaint) : undefined
+  const out = (text: string): void => {
+    if (!quiet()) io.stdout(text)
+  }
+  const logLine = (line: string): void => {
+    if (quiet() && line.startsWith('INFO')) return
+    if (terminal) terminal.line(line)
+    else io.stderr(line + '\n')
+  }
   return {
     program,
-    out(text) {
-      if (!quiet()) io.stdout(text)
+    io,
+    quiet,
+    out,
+    outRevisions(text, retort) {
+      if (!outPaint.enabled) return out(text)
+      out(paintRevisionText(text, new Set(retort.graph().revisions.map((r) => r.id)), outPaint))
     },
+    outPaint,
+    errPaint,
+    json: () => json,
+    outJson: (value) => io.stdout(jsonText(value)),
+    closeLog: () => terminal?.close(),
+    setExitCode(code) {
+      exitCode = code
+    },
+    exitCode: () => exitCode,
     open(flags = {}) {
       const g = program.opts<GlobalFlags>()
       return Retort.open({
@@ -69,9 +131,8 @@ export function commandContext(program: Command, io: CliIo): CommandContext {
         url: g.url,
         env: io.env,
         args: parseArgs([...(g.x ?? []), ...(flags.x ?? [])]),
-        log: (line) => {
-          if (!quiet() || !line.startsWith('INFO')) io.stderr(line + '\n')
-        },
+        log: logLine,
+        onStep: terminal && !quiet() ? (event) => terminal.step(event) : undefined,
       })
     },
   }

@@ -23,6 +23,23 @@ export interface PlanStep {
   readonly rowChanges: readonly RowChange[]
 }
 
+/** A step starting or finished while a plan runs online, for progress and durations. */
+export type StepEvent =
+  | {
+      readonly phase: 'start'
+      readonly step: PlanStep
+      readonly index: number
+      readonly total: number
+    }
+  | {
+      readonly phase: 'end'
+      readonly step: PlanStep
+      readonly index: number
+      readonly total: number
+      /** Wall time of the step (migration and version-table rows), milliseconds. */
+      readonly durationMs: number
+    }
+
 /** The `Running ...` text shared by the log line and the `--sql` comment. */
 export function stepText(step: PlanStep): string {
   return `Running ${step.verb} ${step.from.join(', ')} -> ${step.to.join(', ')}`

@@ -16,6 +16,8 @@ export interface ExecutionSink {
   rollback(): Promise<void>
   /** Called first thing in each step, inside its transaction. */
   beforeStep(step: PlanStep, index: number): void
+  /** Called when a step is done (before its commit when each step has its own transaction). */
+  afterStep?(step: PlanStep, index: number, durationMs: number): void
   /** The context handed to the step's migration. */
   context(): MigrationContext
   /**
@@ -43,11 +45,13 @@ export async function executePlan(
   try {
     for (const [index, step] of plan.entries()) {
       if (sink.perStep) await sink.begin()
+      const started = performance.now()
       try {
         sink.beforeStep(step, index)
         sink.log(logLine(step.message ? `${stepText(step)}, ${step.message}` : stepText(step)))
         if (step.verb !== 'stamp_revision') await runMigration(step, modules.get(step.path!)!, sink)
         for (const change of step.rowChanges) await sink.applyRowChange(change)
+        sink.afterStep?.(step, index, performance.now() - started)
       } catch (error) {
         if (sink.perStep) await sink.rollback()
         throw error

@@ -1,5 +1,5 @@
 import type { DatabaseUrl } from '../config/database-url.js'
-import type { PlanStep } from '../graph/step.js'
+import type { PlanStep, StepEvent } from '../graph/step.js'
 import type { DialectInfo } from '../ops/context.js'
 import type { MigrationModule } from '../script/load.js'
 
@@ -24,6 +24,8 @@ export interface RuntimeOptions {
    * batched, cached loader, which is much faster for long plans.
    */
   readonly loadMigration?: ((path: string) => Promise<MigrationModule>) | undefined
+  /** Told when each step starts and ends (online runs only). */
+  readonly onStep?: ((event: StepEvent) => void) | undefined
 }
 
 /** Options of {@link withDatabase}. */

@@ -166,9 +166,12 @@ class OnlineSession implements Session {
       begin: () => transactions.begin(),
       commit: () => transactions.commit(),
       rollback: () => transactions.rollback(),
-      beforeStep: () => {
+      beforeStep: (step, index) => {
         sentBefore = this.sent.statements
+        options.onStep?.({ phase: 'start', step, index, total: plan.length })
       },
+      afterStep: (step, index, durationMs) =>
+        options.onStep?.({ phase: 'end', step, index, total: plan.length, durationMs }),
       context: () => context,
       afterMigration: async () => {
         // Long plans of migrations that send nothing (stamps, no-ops) pay no check.

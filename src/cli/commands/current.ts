@@ -1,8 +1,15 @@
 import { formatCurrentLine, formatShowBlock } from '../format.js'
+import { revisionJson } from '../json.js'
 import type { CommandContext } from '../program.js'
 
 /** `retort current`: the revisions the database is at. */
-export function currentCommand({ program, out, open }: CommandContext): void {
+export function currentCommand({
+  program,
+  outRevisions,
+  open,
+  json,
+  outJson,
+}: CommandContext): void {
   program
     .command('current')
     .description('show the revisions the database is at')
@@ -11,8 +18,14 @@ export function currentCommand({ program, out, open }: CommandContext): void {
     .action(async (flags: { verbose?: boolean; checkHeads?: boolean }) => {
       const retort = await open()
       const revs = await retort.current()
-      if (flags.verbose) out(`Current revision(s) for ${retort.maskedUrl()}:\n`)
-      for (const rev of revs) out(flags.verbose ? formatShowBlock(rev) : formatCurrentLine(rev))
+      if (!json()) {
+        let text = flags.verbose ? `Current revision(s) for ${retort.maskedUrl()}:\n` : ''
+        for (const rev of revs)
+          text += flags.verbose ? formatShowBlock(rev) : formatCurrentLine(rev)
+        outRevisions(text, retort)
+      }
       if (flags.checkHeads) await retort.checkHeads()
+      // After the check: a failing check prints only the error document.
+      if (json()) outJson({ url: retort.maskedUrl(), current: revs.map((r) => revisionJson(r)) })
     })
 }

@@ -9,7 +9,7 @@ interface MergeFlags {
 }
 
 /** `retort merge <revisions...>`: write a revision that merges the given revisions. */
-export function mergeCommand({ program, out, open }: CommandContext): void {
+export function mergeCommand({ program, out, open, json, outJson }: CommandContext): void {
   program
     .command('merge')
     .description('write a revision that merges the given revisions')
@@ -21,6 +21,7 @@ export function mergeCommand({ program, out, open }: CommandContext): void {
     .action(async (revisions: string[], flags: MergeFlags) => {
       const retort = await open()
       const result = await retort.merge({ revisions, ...flags })
+      if (json()) return outJson(result)
       for (const a of result.actions) out(actionLine(a))
     })
 }

@@ -12,7 +12,7 @@ interface RevisionFlags {
 }
 
 /** `retort revision`: write a new revision file. */
-export function revisionCommand({ program, out, open }: CommandContext): void {
+export function revisionCommand({ program, out, open, json, outJson }: CommandContext): void {
   program
     .command('revision')
     .description('write a new revision file')
@@ -26,6 +26,7 @@ export function revisionCommand({ program, out, open }: CommandContext): void {
     .action(async (flags: RevisionFlags) => {
       const retort = await open()
       const result = await retort.revision(flags)
+      if (json()) return outJson(result)
       for (const a of result.actions) out(actionLine(a))
     })
 }

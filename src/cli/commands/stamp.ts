@@ -1,3 +1,4 @@
+import { migrateJson } from '../json.js'
 import type { CommandContext } from '../program.js'
 import { xOption } from '../program.js'
 
@@ -9,7 +10,7 @@ interface StampFlags {
 }
 
 /** `retort stamp <revisions...>`: set the version table without running migrations. */
-export function stampCommand({ program, out, open }: CommandContext): void {
+export function stampCommand({ program, out, open, json, outJson, closeLog }: CommandContext): void {
   program
     .command('stamp')
     .description('set the version table without running migrations')
@@ -26,6 +27,8 @@ export function stampCommand({ program, out, open }: CommandContext): void {
         purge: flags.purge,
         tag: flags.tag,
       })
+      closeLog()
+      if (json()) return outJson(migrateJson('stamp', revisions.join(' '), result))
       if (result.sql !== undefined) out(result.sql)
     })
 }
