@@ -2,11 +2,12 @@
 // npm and with pnpm, then the README's quick start, the API from .ts, .mjs and
 // .cjs, and a strict `tsc` over a revision file, the config and an API script.
 //
-// Needs dist/ (`npm test` builds first) and the npm registry. better-sqlite3
-// would compile from source in each fresh install (minutes, no prebuilt
-// download here): installs run with --ignore-scripts and the binary this
-// repository already built for the running Node is copied in. The same
-// version is pinned in package.json, so the copy is the file a build would make.
+// Needs dist/ (`npm test` builds first) and the npm registry. On Node 20 npm
+// picks better-sqlite3 12.x, which would compile from source in each fresh
+// install (minutes, no prebuilt download here): installs run with
+// --ignore-scripts and the binary this repository already built for the
+// running Node is copied in (the same version, so the file a build would
+// make). On Node 22 and 24 npm picks 13.x, whose binaries are in the package.
 import assert from 'node:assert/strict'
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import {
@@ -148,12 +149,20 @@ describe('the packed tarball', () => {
           )
         }
         // The better-sqlite3 the package resolves (under pnpm, inside its .pnpm store folder).
+        // 13.x carries prebuilt binaries; 12.x (Node 20) gets the one this repository built.
         const fromPackage = createRequire(
           realpathSync(join(project, 'node_modules/retort-migrate/package.json')),
         )
         const sqliteDir = dirname(fromPackage.resolve('better-sqlite3/package.json'))
-        mkdirSync(join(sqliteDir, 'build/Release'), { recursive: true })
-        copyFileSync(BUILT_SQLITE, join(sqliteDir, 'build/Release/better_sqlite3.node'))
+        const binary = join(sqliteDir, 'build/Release/better_sqlite3.node')
+        if (!existsSync(join(sqliteDir, 'prebuilds')) && !existsSync(binary)) {
+          const version = (dir: string): string =>
+            (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string })
+              .version
+          assert.equal(version(sqliteDir), version(join(REPO, 'node_modules/better-sqlite3')))
+          mkdirSync(dirname(binary), { recursive: true })
+          copyFileSync(BUILT_SQLITE, binary)
+        }
         retort = join(project, 'node_modules/.bin/retort')
       })
 
