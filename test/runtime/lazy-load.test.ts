@@ -19,7 +19,10 @@ const hook = 'export async function initialize({ port }) { globalThis.port = por
 register('data:text/javascript,' + encodeURIComponent(hook), { data: { port: port2 }, transferList: [port2] })
 await import('./src/runtime/session.ts')
 await import('./src/runtime/offline.ts')
-await new Promise((resolve) => setTimeout(resolve, 100))
+// The hook thread reports asynchronously: on a loaded machine 100 ms is not always enough.
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+for (let i = 0; i < 200 && !seen.some((u) => u.endsWith('/src/runtime/offline.ts')); i++) await sleep(50)
+await sleep(100)
 console.log(JSON.stringify(seen))
 `
 
