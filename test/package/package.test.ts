@@ -29,6 +29,7 @@ import { after, before, describe, it } from 'node:test'
 const REPO = resolve(import.meta.dirname, '../..')
 const TSC = join(REPO, 'node_modules/typescript/bin/tsc')
 const TSX = join(REPO, 'node_modules/tsx/dist/cli.mjs')
+const NODE_MAJOR = Number(process.versions.node.split('.')[0])
 const BUILT_SQLITE = join(REPO, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node')
 
 // No colour codes, no update notices; RETORT_DATABASE_URL must not leak in from the caller.
@@ -126,12 +127,16 @@ describe('the packed tarball', () => {
         mkdirSync(project)
         writeFileSync(
           join(project, 'package.json'),
-          // An ESM project, as the README asks for TypeScript migrations (one Kysely, not its CJS twin).
           JSON.stringify({
             name: `fresh-${manager}`,
             version: '1.0.0',
             private: true,
+            // An ESM project, as the README asks for TypeScript migrations (one Kysely, not its CJS twin).
             type: 'module',
+            // pnpm does not pick versions by `engines`: on Node 20 the README's override keeps 12.x.
+            ...(manager === 'pnpm' && NODE_MAJOR < 22
+              ? { pnpm: { overrides: { 'better-sqlite3': '~12.9.0' } } }
+              : {}),
           }),
         )
         // The README's install line for SQLite: the package and the user's own Kysely.
