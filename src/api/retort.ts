@@ -34,24 +34,24 @@ export type { FileAction, RevisionResult } from '../script/revision.js'
 /** How to open a project. */
 export interface RetortOptions {
   /** Working directory; the config is looked up here. Default: process.cwd(). */
-  readonly cwd?: string
+  readonly cwd?: string | undefined
   /** Path of the config file (`-c`). */
-  readonly config?: string
+  readonly config?: string | undefined
   /** Database URL overriding the config (`--url`). */
-  readonly url?: string
-  readonly env?: NodeJS.ProcessEnv
+  readonly url?: string | undefined
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined
   /** `-x KEY=VALUE` pairs handed to migrations as `context.args`. */
-  readonly args?: Readonly<Record<string, string>>
+  readonly args?: Readonly<Record<string, string>> | undefined
   /** Receives log lines (`INFO  [retort.migration] ...`, warnings); default: stderr. */
-  readonly log?: (line: string) => void
+  readonly log?: ((line: string) => void) | undefined
   /** Told when each step of an online upgrade, downgrade or stamp starts and ends (progress, durations). */
-  readonly onStep?: (event: StepEvent) => void
+  readonly onStep?: ((event: StepEvent) => void) | undefined
 }
 
 export interface InitOptions {
   /** Folder to create (default `migrations`). */
-  readonly directory?: string
-  readonly template?: string
+  readonly directory?: string | undefined
+  readonly template?: string | undefined
 }
 
 export interface InitResult {
@@ -60,50 +60,50 @@ export interface InitResult {
 }
 
 export interface RevisionOptions {
-  readonly message?: string
+  readonly message?: string | undefined
   /** Parent(s): default `head`; `base` for a new base; `heads` to merge every head. */
-  readonly head?: string
-  readonly splice?: boolean
-  readonly branchLabel?: string
-  readonly versionPath?: string
-  readonly dependsOn?: readonly string[]
-  readonly revId?: string
+  readonly head?: string | undefined
+  readonly splice?: boolean | undefined
+  readonly branchLabel?: string | undefined
+  readonly versionPath?: string | undefined
+  readonly dependsOn?: readonly string[] | undefined
+  readonly revId?: string | undefined
 }
 
 export interface MergeOptions {
   readonly revisions: readonly string[]
-  readonly message?: string
-  readonly branchLabel?: string
-  readonly revId?: string
-  readonly splice?: boolean
+  readonly message?: string | undefined
+  readonly branchLabel?: string | undefined
+  readonly revId?: string | undefined
+  readonly splice?: boolean | undefined
 }
 
 export interface MigrateOptions {
   readonly target: string
   /** Write the SQL script instead of touching the database. */
-  readonly sql?: boolean
-  readonly tag?: string
+  readonly sql?: boolean | undefined
+  readonly tag?: string | undefined
 }
 
 export interface StampOptions {
   readonly revisions: readonly string[]
-  readonly sql?: boolean
-  readonly purge?: boolean
-  readonly tag?: string
+  readonly sql?: boolean | undefined
+  readonly purge?: boolean | undefined
+  readonly tag?: string | undefined
 }
 
 /** Result of upgrade/downgrade/stamp: the steps run (or scripted) and the script for `--sql`. */
 export interface MigrateResult {
   readonly steps: readonly PlanStep[]
-  readonly sql?: string
+  readonly sql?: string | undefined
   /** Online runs: how long each step took, milliseconds, in `steps` order. */
-  readonly durationsMs?: readonly number[]
+  readonly durationsMs?: readonly number[] | undefined
 }
 
 export interface HistoryOptions {
-  readonly range?: string
+  readonly range?: string | undefined
   /** Mark the revisions of the version table (`-i`); reads the database. */
-  readonly indicateCurrent?: boolean
+  readonly indicateCurrent?: boolean | undefined
 }
 
 export interface HistoryEntry {

@@ -11,7 +11,7 @@ export interface CliIo {
   readonly stdout: (text: string) => void
   readonly stderr: (text: string) => void
   readonly cwd: string
-  readonly env: NodeJS.ProcessEnv
+  readonly env: Readonly<Record<string, string | undefined>>
   /** Whether stdout and stderr are terminals (colour, progress); default: neither. */
   readonly isTTY?: { readonly stdout: boolean; readonly stderr: boolean }
 }

@@ -18,25 +18,25 @@ export interface RetortConfig {
    * Database URL: `sqlite:<path>`, `sqlite::memory:`, `postgres://…`, `mysql://…`.
    * `--url` and `RETORT_DATABASE_URL` override it. Default `sqlite:./retort.db`.
    */
-  url?: string
+  url?: string | undefined
   /** The migrations folder, which holds `script.ts.tmpl`. Default `migrations`. */
-  scriptLocation?: string
+  scriptLocation?: string | undefined
   /** Folders that hold revision files, in load order. Default `[<scriptLocation>/versions]`. */
-  versionLocations?: readonly string[]
+  versionLocations?: readonly string[] | undefined
   /** Also read revision files in subfolders. Default `false`. */
-  recursiveVersionLocations?: boolean
+  recursiveVersionLocations?: boolean | undefined
   /** The table that records applied heads. Default `retort_version`; Alembic's is `alembic_version`. */
-  versionTable?: string
+  versionTable?: string | undefined
   /** Schema of the version table (PostgreSQL schema, MariaDB database). Default: none. */
-  versionTableSchema?: string
+  versionTableSchema?: string | undefined
   /** One transaction per revision instead of one for the whole run. Default `false`. */
-  transactionPerMigration?: boolean
+  transactionPerMigration?: boolean | undefined
   /** New file names; tokens `{rev} {slug} {year} {month} {day} {hour} {minute} {second}`. Default `{rev}_{slug}`. */
-  fileTemplate?: string
+  fileTemplate?: string | undefined
   /** Longest slug in a new file name. Default `40`. */
-  truncateSlugLength?: number
+  truncateSlugLength?: number | undefined
   /** IANA time zone for the Create Date of new revisions. Default: local time. */
-  timezone?: string
+  timezone?: string | undefined
 }
 
 /**
@@ -88,7 +88,7 @@ export interface ResolvedConfig {
   readonly truncateSlugLength: number
   readonly timezone: string | undefined
   /** Absolute path of the config file, when there is one. */
-  readonly configPath?: string
+  readonly configPath?: string | undefined
   /** The folder of the config file, or the working directory without one. */
   readonly rootDir: string
 }
@@ -196,10 +196,10 @@ export function checkTimezone(config: ResolvedConfig, cwd: string = config.rootD
 export interface ResolveConfigOptions {
   /** Folder relative paths are taken from. */
   readonly rootDir: string
-  readonly configPath?: string
+  readonly configPath?: string | undefined
   /** `--url`. */
-  readonly url?: string
-  readonly env?: NodeJS.ProcessEnv
+  readonly url?: string | undefined
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined
 }
 
 /**

@@ -33,7 +33,7 @@ export interface LoadConfigOptions {
   /** `--url`: overrides the environment and the file. */
   readonly url?: string
   /** For `RETORT_DATABASE_URL`; default `process.env`. */
-  readonly env?: NodeJS.ProcessEnv
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined
 }
 
 /**

@@ -223,6 +223,10 @@ export interface RevisionTemplateValues {
  * - `revision`, `revises` (parents comma-joined, empty for a base), `createDate`
  * - `revisionLiteral`, `downRevision`, `branchLabels`, `dependsOn`: TypeScript
  *   literals (`'a'`, `['a', 'b']`, `null`) for the identifier exports
+ * - `upgrades`, `downgrades`: the starting body of `upgrade` and `downgrade`,
+ *   a commented sample for a new revision and nothing for a merge (which
+ *   usually has nothing to do); a placeholder alone on its line that fills
+ *   in empty removes the line
  */
 export const REVISION_TEMPLATE_PLACEHOLDERS = [
   'message',
@@ -233,7 +237,18 @@ export const REVISION_TEMPLATE_PLACEHOLDERS = [
   'downRevision',
   'branchLabels',
   'dependsOn',
+  'upgrades',
+  'downgrades',
 ] as const
+
+// The commented samples a new (non-merge) revision starts with.
+const UPGRADE_SAMPLE = [
+  "// await op.createTable('account', [",
+  "//   { name: 'id', type: 'integer', primaryKey: true },",
+  "//   { name: 'name', type: 'varchar(50)', nullable: false },",
+  '// ])',
+].join('\n')
+const DOWNGRADE_SAMPLE = "// await op.dropTable('account')"
 
 /**
  * Fill a revision template (`script.ts.tmpl`). A multi-line value placed
@@ -249,6 +264,7 @@ export function renderRevision(
   templatePath = 'script.ts.tmpl',
 ): string {
   const message = values.message?.trim() ? values.message : 'empty message'
+  const isMerge = values.downRevisions.length > 1
   const filled: Record<(typeof REVISION_TEMPLATE_PLACEHOLDERS)[number], string> = {
     // `*/` would end the doc comment early.
     message: message.replaceAll('*/', '*\\/'),
@@ -259,8 +275,15 @@ export function renderRevision(
     downRevision: listLiteral(values.downRevisions),
     branchLabels: listLiteral(values.branchLabels),
     dependsOn: listLiteral(values.dependsOn),
+    upgrades: isMerge ? '' : UPGRADE_SAMPLE,
+    downgrades: isMerge ? '' : DOWNGRADE_SAMPLE,
   }
-  return templateText.replace(/\{\{\s*(\w+)\s*\}\}/g, (_match, name: string, offset: number) => {
+  // An empty body placeholder alone on its line takes its line with it.
+  const text = templateText.replace(
+    /^[ \t]*\{\{\s*(upgrades|downgrades)\s*\}\}[ \t]*\r?\n/gm,
+    (line, name: 'upgrades' | 'downgrades') => (filled[name] === '' ? '' : line),
+  )
+  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_match, name: string, offset: number) => {
     const value = (filled as Record<string, string | undefined>)[name]
     if (value === undefined) {
       throw new ScriptError(
@@ -271,7 +294,7 @@ export function renderRevision(
     }
     if (!value.includes('\n')) return value
     // Repeat a comment prefix (` * `) or indentation on the value's further lines.
-    const before = templateText.slice(templateText.lastIndexOf('\n', offset - 1) + 1, offset)
+    const before = text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset)
     const prefix = /^[ \t]*\*?[ \t]*$/.test(before) ? before : ''
     return value
       .split(/\r?\n/)

@@ -162,13 +162,13 @@ describe('retort bin (built JavaScript, as a user runs it)', () => {
     }
   })
 
-  it('the package ships dist and templates, and its bin points at built JavaScript', () => {
+  it('the package ships dist, templates and docs, and its bin points at built JavaScript', () => {
     const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
       bin: Record<string, string>
       files: string[]
     }
     assert.equal(pkg.bin.retort, 'dist/cli/bin.js')
-    assert.deepEqual(pkg.files, ['dist', 'templates'])
+    assert.deepEqual(pkg.files, ['dist', 'templates', 'docs'])
     assert.match(readFileSync(join(REPO, pkg.bin.retort), 'utf8'), /^#!\/usr\/bin\/env node/)
   })
 })

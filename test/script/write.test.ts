@@ -180,10 +180,25 @@ describe('renderRevision', () => {
     assert.match(text, /^export const dependsOn: string \| readonly string\[\] \| null = null$/m)
   })
 
-  it('shows op in use and imports the MigrationContext type', () => {
-    assert.match(TEMPLATE, /import type \{ MigrationContext \} from 'retort-migrate'/)
-    assert.match(TEMPLATE, /\/\/ await op\.createTable\(/)
-    assert.match(TEMPLATE, /export async function downgrade\(\{ op \}: MigrationContext\)/)
+  it('imports the MigrationContext type and shows op in a commented sample', () => {
+    const text = renderRevision(TEMPLATE, values)
+    assert.match(text, /import type \{ MigrationContext \} from 'retort-migrate'/)
+    assert.match(text, /^ {2}\/\/ await op\.createTable\('account', \[$/m)
+    assert.match(text, /^ {2}\/\/ await op\.dropTable\('account'\)$/m)
+    assert.match(text, /^export async function downgrade\(_context: MigrationContext\)/m)
+  })
+
+  it('gives a merge revision empty bodies, without the createTable sample', () => {
+    const text = renderRevision(TEMPLATE, { ...values, downRevisions: ['a', 'b'] })
+    assert.doesNotMatch(text, /createTable|dropTable/)
+    assert.match(
+      text,
+      /^export async function upgrade\(_context: MigrationContext\): Promise<void> \{\n\}$/m,
+    )
+    assert.match(
+      text,
+      /^export async function downgrade\(_context: MigrationContext\): Promise<void> \{\n\}$/m,
+    )
   })
 
   it("writes 'empty message' when there is no message", () => {

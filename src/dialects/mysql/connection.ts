@@ -7,6 +7,7 @@ import {
   MysqlQueryCompiler,
 } from 'kysely'
 import { DatabaseError } from '../../errors.js'
+import { importWithDriver } from '../driver-package.js'
 import type { ConnectionHooks, LockTarget } from '../connection.js'
 import { LOCK_WAIT_SECONDS } from '../connection.js'
 import { offlineKysely } from '../capture.js'
@@ -43,7 +44,8 @@ export const mysqlConnection: ConnectionHooks = {
 
   async connect(url, log) {
     // The client is loaded only to connect: `--sql` runs never load it.
-    const { createPool } = await import('mysql2')
+    // mysql2 is an optional peer dependency: name the install line when it is absent.
+    const { createPool } = await importWithDriver('mysql2', 'MySQL/MariaDB', () => import('mysql2'))
     const pool = createPool({ uri: url.connectionString, connectionLimit: 1 })
     return new Kysely<any>({ dialect: new MysqlDialect({ pool }), log })
   },

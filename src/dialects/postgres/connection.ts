@@ -7,6 +7,7 @@ import {
   PostgresQueryCompiler,
 } from 'kysely'
 import type { ConnectionHooks, LockTarget } from '../connection.js'
+import { importWithDriver } from '../driver-package.js'
 import { offlineKysely } from '../capture.js'
 import { localTimestamp, quoteIdentifierIfNeeded, quoteString, renderLiteral } from '../literals.js'
 import type { LiteralStyle } from '../literals.js'
@@ -51,7 +52,8 @@ export const postgresConnection: ConnectionHooks = {
 
   async connect(url, log) {
     // The client is loaded only to connect: `--sql` runs never load it.
-    const { default: pg } = await import('pg')
+    // pg is an optional peer dependency: name the install line when it is absent.
+    const { default: pg } = await importWithDriver('pg', 'PostgreSQL', () => import('pg'))
     const pool = new pg.Pool({
       connectionString: url.connectionString,
       max: 1,

@@ -69,13 +69,13 @@ export const sqliteConnection: ConnectionHooks = {
   async connect(url, log) {
     // The client is loaded only to connect: `--sql` runs never load it.
     const { default: Database } = await import('better-sqlite3')
-    const database = new Database(url.sqlitePath ?? ':memory:', {
-      timeout: LOCK_WAIT_SECONDS * 1000,
-    })
-    return new Kysely<any>({
-      dialect: new SqliteDialect({ database: withStatementCache(database) }),
-      log,
-    })
+    // Opened on first use, so that destroy() always closes it: Kysely closes only
+    // a database it initialised, and one left open crashes Node 24 at exit.
+    const open = async (): Promise<Pick<InstanceType<typeof Database>, 'close' | 'prepare'>> =>
+      withStatementCache(
+        new Database(url.sqlitePath ?? ':memory:', { timeout: LOCK_WAIT_SECONDS * 1000 }),
+      )
+    return new Kysely<any>({ dialect: new SqliteDialect({ database: open }), log })
   },
 
   offline(capture) {

@@ -18,7 +18,10 @@ export function kyselyFor(dialect: TestDialect, url: string): Kysely<any> {
   switch (dialect) {
     case 'sqlite':
       return new Kysely<any>({
-        dialect: new SqliteDialect({ database: new Database(url.replace(/^sqlite:/, '')) }),
+        // Opened on first use: Kysely's destroy() closes only a database it opened.
+        dialect: new SqliteDialect({
+          database: async () => new Database(url.replace(/^sqlite:/, '')),
+        }),
       })
     case 'postgres':
       return new Kysely<any>({
