@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError, Option } from 'commander'
 import { Retort, type FileAction } from '../api/retort.js'
+import { maskSecrets } from '../config/database-url.js'
 import { RetortError, UsageError } from '../errors.js'
 import {
   formatBranchGroup,
@@ -21,6 +22,7 @@ export interface CliIo {
 interface GlobalFlags {
   config?: string
   url?: string
+  envFile?: string
   x?: string[]
   quiet?: boolean
 }
@@ -54,24 +56,33 @@ function actionLine(a: FileAction): string {
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const program = new Command('retort')
+  // -q silences the log (INFO lines); results, warnings and failures still print.
   let quiet = false
-  const out = (text: string): void => {
-    if (!quiet) io.stdout(text)
-  }
+  const out = (text: string): void => io.stdout(text)
   const xs: string[] = []
+  let opened: Retort | undefined
   const open = async (flags: { x?: string[] } = {}): Promise<Retort> => {
     const g = program.opts<GlobalFlags>()
-    return Retort.open({
+    opened = await Retort.open({
       cwd: io.cwd,
       config: g.config,
       url: g.url,
       env: io.env,
+      envFile: g.envFile,
       args: parseArgs([...(g.x ?? []), ...(flags.x ?? []), ...xs]),
       log: (line) => {
         if (!quiet || !line.startsWith('INFO')) io.stderr(line + '\n')
       },
     })
+    return opened
   }
+  /** Every URL a failure message may echo: its passwords are hidden wherever they appear. */
+  const secretUrls = (): (string | undefined)[] => [
+    program.opts<GlobalFlags>().url,
+    io.env.RETORT_DATABASE_URL,
+    io.env.DATABASE_URL,
+    opened?.config.url,
+  ]
 
   program
     .description(
@@ -83,8 +94,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       'config file (default: retort.config.* in the working directory)',
     )
     .option('--url <url>', 'database URL, overriding the config and RETORT_DATABASE_URL')
+    .option('--env-file <file>', 'load this file instead of the .env beside the config')
     .option('-x <key=value>', 'argument for migrations (context.args); repeatable', collect)
-    .option('-q, --quiet', 'print nothing but errors')
+    .option('-q, --quiet', 'silence the log; results and errors still print')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError()
@@ -209,7 +221,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--check-heads', 'fail unless the database is at every head')
     .action(async (flags: { verbose?: boolean; checkHeads?: boolean }) => {
       const retort = await open()
-      const revs = await retort.current()
+      const revs = await retort.current({ logDatabase: Boolean(flags.verbose) })
       if (flags.verbose) out(`Current revision(s) for ${retort.maskedUrl()}:\n`)
       for (const rev of revs) out(flags.verbose ? formatShowBlock(rev) : formatCurrentLine(rev))
       if (flags.checkHeads) {
@@ -309,16 +321,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return 0
       return 2
     }
+    const safe = (text: string): string => maskSecrets(text, secretUrls())
     if (e instanceof UsageError) {
-      io.stderr(`usage error: ${e.message}\n`)
+      io.stderr(`usage error: ${safe(e.message)}\n`)
       return 2
     }
     if (e instanceof RetortError) {
-      io.stderr(`FAILED: ${e.message}\n`)
+      io.stderr(`FAILED: ${safe(e.message)}\n`)
       return 1
     }
     const err = e as Error
-    io.stderr(`${err?.stack ?? String(e)}\n\nThis is a bug in Retort, please report it.\n`)
+    io.stderr(`${safe(err?.stack ?? String(e))}\n\nThis is a bug in Retort, please report it.\n`)
     return 1
   }
 }
