@@ -171,11 +171,14 @@ export class Retort {
     return this.loadGraph()
   }
 
-  /** The graph; `creatable` names a version location that may be missing (revision --version-path creates it). */
-  private loadGraph(creatable?: string): RevisionMap {
+  /**
+   * The graph. Commands that read it need every version location to exist;
+   * `revision` and `merge` (`forWriting`) create a missing one (behavior.md a.6).
+   */
+  private loadGraph(forWriting = false): RevisionMap {
     if (!this.graphCache) {
       this.requireConfig()
-      this.checkVersionLocations(creatable)
+      if (!forWriting) this.checkVersionLocations()
       const { records, warnings } = scanVersionLocations({
         locations: this.config.versionLocations,
         recursive: this.config.recursiveVersionLocations,
@@ -243,9 +246,7 @@ export class Retort {
    * await retort.revision({ message: 'add account table', head: 'shoppingcart@head' })
    */
   async revision(options: RevisionOptions): Promise<RevisionResult> {
-    const graph = this.loadGraph(
-      options.versionPath === undefined ? undefined : resolve(this.cwd, options.versionPath),
-    )
+    const graph = this.loadGraph(true)
     const head = options.head ?? 'head'
     checkIdentifier(head)
     for (const d of options.dependsOn ?? []) checkIdentifier(d)
@@ -270,7 +271,7 @@ export class Retort {
    * await retort.merge({ revisions: ['heads'], message: 'merge branches' })
    */
   async merge(options: MergeOptions): Promise<RevisionResult> {
-    const graph = this.graph()
+    const graph = this.loadGraph(true)
     if (options.revisions.length === 0)
       throw new UsageError('merge needs at least one revision (e.g. heads)')
     for (const r of options.revisions) checkIdentifier(r)
@@ -464,11 +465,11 @@ export class Retort {
 
   /**
    * Every configured version location must exist (a typo in `scriptLocation`
-   * must not read as an empty history); `creatable` may be missing.
+   * must not read as an empty history).
    */
-  private checkVersionLocations(creatable: string | undefined): void {
+  private checkVersionLocations(): void {
     for (const location of this.config.versionLocations) {
-      if (location === creatable || existsSync(location)) continue
+      if (existsSync(location)) continue
       const shown = this.display(location)
       const from =
         this.config.configPath === undefined

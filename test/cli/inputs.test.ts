@@ -82,12 +82,12 @@ describe('version locations that do not exist', () => {
     }
   })
 
-  it('a missing versions folder fails upgrade; revision --version-path may still create a configured one', async () => {
+  it('a missing versions folder fails upgrade; revision still creates a configured one', async () => {
     const up = await project.run('upgrade heads')
     assert.equal(up.code, 1)
     assert.match(up.stderr, /^FAILED: version location migrations\/versions does not exist/)
     assert.ok(!existsSync(dbFile()))
-    const made = await project.run('revision -m first --rev-id f1 --version-path migrations/versions')
+    const made = await project.run('revision -m first --rev-id f1')
     assert.equal(made.code, 0, made.stderr)
     assert.equal((await project.run('heads')).stdout, 'f1 (head)\n')
   })
