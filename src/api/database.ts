@@ -1,11 +1,7 @@
 import { existsSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { ResolvedConfig } from '../config/config.js'
-import {
-  parseDatabaseUrl,
-  requireDatabaseName,
-  type DatabaseUrl,
-} from '../config/database-url.js'
+import { parseDatabaseUrl, requireDatabaseName, type DatabaseUrl } from '../config/database-url.js'
 import { DatabaseError } from '../errors.js'
 import type { PlanStep } from '../graph/step.js'
 import type { RuntimeOptions, Session } from '../runtime/session.js'

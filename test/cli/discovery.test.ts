@@ -39,7 +39,10 @@ function write(path: string, content: string): void {
 }
 
 function addRevision(id: string, down: string | null, folder = 'migrations/versions'): void {
-  write(`${folder}/${id}_rev.ts`, revisionSource({ revision: id, downRevision: down, message: `rev ${id}` }))
+  write(
+    `${folder}/${id}_rev.ts`,
+    revisionSource({ revision: id, downRevision: down, message: `rev ${id}` }),
+  )
 }
 
 async function run(
@@ -113,7 +116,10 @@ describe('config discovery', () => {
     mkdirSync(join(root, 'packages/app/src'), { recursive: true })
     const inPackage = await run(['heads'], { cwd: join(root, 'packages/app/src') })
     assert.equal(inPackage.code, 1)
-    assert.match(inPackage.stderr, /^FAILED: no retort\.config\.\* in .*packages\/app\/src or its parents/)
+    assert.match(
+      inPackage.stderr,
+      /^FAILED: no retort\.config\.\* in .*packages\/app\/src or its parents/,
+    )
     mkdirSync(join(root, 'repo/.git'), { recursive: true })
     const inRepo = await run(['heads'], { cwd: join(root, 'repo') })
     assert.equal(inRepo.code, 1)
@@ -130,7 +136,10 @@ describe('DATABASE_URL and .env', () => {
     write('retort.config.json', '{}')
     const up = await run(['upgrade', 'heads'], { env: { DATABASE_URL: 'sqlite:from-env.db' } })
     assert.equal(up.code, 0, up.stderr)
-    assert.equal(firstLog(up.stderr), 'INFO  [retort.migration] Database: sqlite:from-env.db (from DATABASE_URL)')
+    assert.equal(
+      firstLog(up.stderr),
+      'INFO  [retort.migration] Database: sqlite:from-env.db (from DATABASE_URL)',
+    )
     assert.ok(existsSync(join(root, 'from-env.db')))
     assert.ok(!existsSync(join(root, 'retort.db')))
   })
@@ -140,11 +149,17 @@ describe('DATABASE_URL and .env', () => {
     write('.env', '# deploy settings\nDATABASE_URL="sqlite:dotenv.db"\n')
     const up = await run(['upgrade', 'heads'])
     assert.equal(up.code, 0, up.stderr)
-    assert.equal(firstLog(up.stderr), 'INFO  [retort.migration] Database: sqlite:dotenv.db (from DATABASE_URL in .env)')
+    assert.equal(
+      firstLog(up.stderr),
+      'INFO  [retort.migration] Database: sqlite:dotenv.db (from DATABASE_URL in .env)',
+    )
     assert.ok(existsSync(join(root, 'dotenv.db')))
     const set = await run(['current', '-v'], { env: { DATABASE_URL: 'sqlite:set.db' } })
     assert.equal(set.code, 0, set.stderr)
-    assert.equal(firstLog(set.stderr), 'INFO  [retort.migration] Database: sqlite:set.db (from DATABASE_URL)')
+    assert.equal(
+      firstLog(set.stderr),
+      'INFO  [retort.migration] Database: sqlite:set.db (from DATABASE_URL)',
+    )
     assert.equal(set.stdout, 'Current revision(s) for sqlite:set.db:\n')
   })
 
@@ -199,7 +214,10 @@ describe('DATABASE_URL and .env', () => {
     addRevision('a1', null)
     const withEnv = cli({ DATABASE_URL: 'sqlite:./deploy.db' }, 'upgrade', 'heads')
     assert.equal(withEnv.status, 0, withEnv.stderr)
-    assert.match(withEnv.stderr, /^INFO {2}\[retort\.migration\] Database: sqlite:\.\/deploy\.db \(from DATABASE_URL/)
+    assert.match(
+      withEnv.stderr,
+      /^INFO {2}\[retort\.migration\] Database: sqlite:\.\/deploy\.db \(from DATABASE_URL/,
+    )
     assert.ok(existsSync(join(root, 'deploy.db')))
     assert.ok(!existsSync(join(root, 'retort.db')))
     const fallback = cli({}, 'upgrade', 'heads')

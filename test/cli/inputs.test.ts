@@ -47,7 +47,10 @@ describe('empty identifiers', () => {
     ]) {
       const result = await project.run(command)
       assert.equal(result.code, 1, `${command.join(' ')}: ${result.stderr}`)
-      assert.match(result.stderr, /^FAILED: .*(empty revision identifier|nothing (before|after) '@')/)
+      assert.match(
+        result.stderr,
+        /^FAILED: .*(empty revision identifier|nothing (before|after) '@')/,
+      )
     }
     assert.equal((await project.run('heads')).stdout, 'a1 (head)\n')
   })

@@ -92,13 +92,19 @@ describe('percent-encoded passwords', () => {
     ]) {
       const run = await project.run(['--url', url, 'upgrade', 'heads'])
       assert.equal(run.code, 1)
-      assert.match(run.stderr, /FAILED: cannot connect to (postgres|mysql):\/\/u:\*\*\*@127\.0\.0\.1:1\/db/)
+      assert.match(
+        run.stderr,
+        /FAILED: cannot connect to (postgres|mysql):\/\/u:\*\*\*@127\.0\.0\.1:1\/db/,
+      )
       for (const part of ['s3cr%23t-pw', 's3cr#t-pw']) assertNoSecret(run, part, url)
     }
   })
 
   it('--sql scripts and their log hold no password', async () => {
-    for (const url of ['postgres://u:s3cr%23t-pw@db.example/app', 'mysql://u:s3cr%23t-pw@db.example/app']) {
+    for (const url of [
+      'postgres://u:s3cr%23t-pw@db.example/app',
+      'mysql://u:s3cr%23t-pw@db.example/app',
+    ]) {
       const run = await project.run(['--url', url, 'upgrade', '--sql', 'base:heads'])
       assert.equal(run.code, 0, run.stderr)
       assert.match(run.stdout, /CREATE TABLE t1/)
@@ -120,7 +126,10 @@ for (const db of testDatabases()) {
         // PostgreSQL here trusts local logins (the password is ignored); MariaDB's root has none (refused).
         if (run.code === 0) {
           assert.match(run.stdout, /^Current revision\(s\) for postgres:\/\/postgres:\*\*\*@/)
-          assert.match(run.stderr, /^INFO {2}\[retort\.migration\] Database: postgres:\/\/postgres:\*\*\*@.* \(from --url\)/)
+          assert.match(
+            run.stderr,
+            /^INFO {2}\[retort\.migration\] Database: postgres:\/\/postgres:\*\*\*@.* \(from --url\)/,
+          )
         } else {
           assert.match(run.stderr, /^FAILED: cannot connect to mysql:\/\/root:\*\*\*@/m)
         }
@@ -145,7 +154,13 @@ describe('database URLs that cannot work', () => {
       )
     }
     // Offline, the URL only selects the dialect.
-    const sql = await project.run(['--url', 'mysql://root@127.0.0.1:3306', 'upgrade', '--sql', 'heads'])
+    const sql = await project.run([
+      '--url',
+      'mysql://root@127.0.0.1:3306',
+      'upgrade',
+      '--sql',
+      'heads',
+    ])
     assert.equal(sql.code, 0, sql.stderr)
   })
 
@@ -161,7 +176,13 @@ describe('database URLs that cannot work', () => {
 
   it('read-only commands never create a SQLite file', async () => {
     const file = join(project.root, 'never.db')
-    for (const command of ['current', 'current -v', 'history -i', 'show current', 'history -r current:']) {
+    for (const command of [
+      'current',
+      'current -v',
+      'history -i',
+      'show current',
+      'history -r current:',
+    ]) {
       const run = await project.run(`--url sqlite:never.db ${command}`)
       assert.equal(run.code, 0, `${command}: ${run.stderr}`)
       assert.ok(!existsSync(file), `${command} created no file`)
@@ -182,7 +203,10 @@ describe('a closed pipe', () => {
       // The exit status of retort itself, and its stderr, through a real pipe closed early.
       const result = spawnSync(
         'bash',
-        ['-c', `"${process.execPath}" "${BIN}" heads -v 2>err.txt | head -n 1; echo "exit \${PIPESTATUS[0]}"`],
+        [
+          '-c',
+          `"${process.execPath}" "${BIN}" heads -v 2>err.txt | head -n 1; echo "exit \${PIPESTATUS[0]}"`,
+        ],
         { cwd: many.root, encoding: 'utf8' },
       )
       assert.equal(result.stdout, 'Rev: r0 (head)\nexit 0\n')

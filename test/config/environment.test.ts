@@ -16,7 +16,10 @@ import { ConfigError } from '../../src/errors.js'
 describe('maskUrl with passwords that were not percent-encoded', () => {
   it('hides the whole password, whatever it holds', () => {
     assert.equal(maskUrl('postgres://u:p@ss:w/rd@127.0.0.1/db'), 'postgres://u:***@127.0.0.1/db')
-    assert.equal(maskUrl('postgres://u:pa#ss@127.0.0.1:5432/db'), 'postgres://u:***@127.0.0.1:5432/db')
+    assert.equal(
+      maskUrl('postgres://u:pa#ss@127.0.0.1:5432/db'),
+      'postgres://u:***@127.0.0.1:5432/db',
+    )
     assert.equal(maskUrl('mysql://u:pa?ss@h/db?x=1'), 'mysql://u:***@h/db?x=1')
     assert.equal(maskUrl('postgres://u:pw@[::1]:5432/db'), 'postgres://u:***@[::1]:5432/db')
     assert.equal(maskUrl('postgres://u@h/db'), 'postgres://u@h/db')
@@ -25,7 +28,9 @@ describe('maskUrl with passwords that were not percent-encoded', () => {
   it('maskSecrets hides URL-ish words and each password wherever a driver echoed it', () => {
     const url = 'postgres://u:s3cr%23t@h/db'
     assert.equal(
-      maskSecrets(`connect postgres://u:s3cr%23t@h/db failed: bad password s3cr#t (s3cr%23t)`, [url]),
+      maskSecrets(`connect postgres://u:s3cr%23t@h/db failed: bad password s3cr#t (s3cr%23t)`, [
+        url,
+      ]),
       'connect postgres://u:***@h/db failed: bad password *** (***)',
     )
     assert.equal(maskSecrets('no url here', [undefined, 'sqlite:x.db']), 'no url here')
@@ -44,7 +49,9 @@ describe('parseDatabaseUrl refuses what the driver would read differently', () =
         () => parseDatabaseUrl(url, '/proj'),
         (e: unknown) =>
           e instanceof ConfigError &&
-          e.message.startsWith(`the database URL ${url.slice(0, url.indexOf('//') + 2)}… cannot be read: percent-encode`) &&
+          e.message.startsWith(
+            `the database URL ${url.slice(0, url.indexOf('//') + 2)}… cannot be read: percent-encode`,
+          ) &&
           !/u:|@ss|w\/rd|#ss|\?ss|12\/ss|127\.0\.0\.1/.test(e.message),
       )
     })

@@ -148,7 +148,8 @@ describe('scanVersionLocations', () => {
     mkdirSync(join(root, 'node_modules'))
     for (let k = 0; k < 2; k++) {
       assert.throws(
-        () => scanVersionLocations({ locations: ['v'], recursive: false, rootDir: root, cache: true }),
+        () =>
+          scanVersionLocations({ locations: ['v'], recursive: false, rootDir: root, cache: true }),
         /^ScriptError: v\/b\.ts: the file is empty/,
       )
     }
