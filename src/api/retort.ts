@@ -28,7 +28,7 @@ import { Database } from './database.js'
 
 /** How to open a project. */
 export interface RetortOptions {
-  /** Working directory; the config is looked up here. Default: process.cwd(). */
+  /** Working directory; the config is looked up here, then in its parents up to the project root. Default: process.cwd(). */
   readonly cwd?: string
   /** Path of the config file (`-c`). */
   readonly config?: string
@@ -146,7 +146,9 @@ export class Retort {
   }
 
   /**
-   * Load the config (or defaults when there is none) without touching the database.
+   * Load the config without touching the database. Without a config file,
+   * only `init` and `listTemplates` work; the other methods fail with a
+   * ConfigError saying to run `init` or pass `config`.
    * @example
    * const retort = await Retort.open({ cwd: process.cwd(), url: 'sqlite:./dev.db' })
    */
@@ -410,6 +412,7 @@ export class Retort {
 
   /**
    * The applied heads (with revisions applied only through dependencies).
+   * `logDatabase` first logs which database is read and where its URL came from.
    * @example
    * (await retort.current()).map((r) => r.id)
    */
@@ -435,7 +438,11 @@ export class Retort {
     return this.database().maskedUrl
   }
 
-  /** Where the database URL came from (`--url`, `DATABASE_URL in .env`, `retort.config.ts`, ...). */
+  /**
+   * Where the database URL came from (`--url`, `DATABASE_URL in .env`, `retort.config.ts`, ...).
+   * @example
+   * console.log(`${retort.maskedUrl()} (from ${retort.urlSource()})`)
+   */
   urlSource(): string {
     return describeUrlSource(this.config, this.cwd)
   }
