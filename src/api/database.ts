@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs'
+import { dirname } from 'node:path'
 import type { ResolvedConfig } from '../config/config.js'
-import { parseDatabaseUrl, type DatabaseUrl } from '../config/database-url.js'
+import { parseDatabaseUrl, requireDatabaseName, type DatabaseUrl } from '../config/database-url.js'
+import { DatabaseError } from '../errors.js'
 import type { PlanStep } from '../graph/step.js'
 import type { RuntimeOptions, Session } from '../runtime/options.js'
 
@@ -31,6 +34,12 @@ export class Database {
     return this.url.masked
   }
 
+  /** False only for a SQLite file that does not exist yet (reading it must not create it). */
+  mayExist(): boolean {
+    const path = this.url.sqlitePath
+    return path === undefined || path === ':memory:' || existsSync(path)
+  }
+
   // The API's one lazy boundary: the runtime (and through it Kysely and the
   // database clients) is imported on first use, so that graph-only commands
   // never load it.
@@ -38,6 +47,15 @@ export class Database {
     options: { lock: boolean; tag?: string },
     fn: (session: Session) => Promise<T>,
   ): Promise<T> {
+    // Fail up front, not at the first statement: "No database selected", "unable to open".
+    requireDatabaseName(this.url)
+    const path = this.url.sqlitePath
+    if (path !== undefined && path !== ':memory:' && !existsSync(dirname(path))) {
+      throw new DatabaseError(
+        `cannot open the SQLite database ${path}: its folder ${dirname(path)} does not exist; ` +
+          `create the folder or fix the url`,
+      )
+    }
     const { withDatabase } = await import('../runtime/session.js')
     return withDatabase({ ...this.options, lock: options.lock, tag: options.tag }, fn)
   }

@@ -2,9 +2,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ConfigError, RetortError, RevisionError, UsageError } from '../errors.js'
-import { checkTimezone, type ResolvedConfig } from '../config/config.js'
-import { loadConfig } from '../config/load.js'
+import { checkTimezone, describeUrlSource, type ResolvedConfig } from '../config/config.js'
+import { findConfigFile, loadConfig } from '../config/load.js'
 import { RevisionMap, type Revision } from '../graph/revision-map.js'
+import { checkIdentifier, checkRange } from '../graph/check-identifier.js'
 import { lookupName, resolveLookup, resolveRows, resolveSymbolic } from '../graph/identifiers.js'
 import {
   currentHeads,
@@ -27,13 +28,16 @@ import { Database } from './database.js'
 
 /** How to open a project. */
 export interface RetortOptions {
-  /** Working directory; the config is looked up here. Default: process.cwd(). */
+  /** Working directory; the config is looked up here, then in its parents up to the project root. Default: process.cwd(). */
   readonly cwd?: string
   /** Path of the config file (`-c`). */
   readonly config?: string
   /** Database URL overriding the config (`--url`). */
   readonly url?: string
+  /** Environment for `RETORT_DATABASE_URL` / `DATABASE_URL`; a `.env` file adds to it. Default: process.env. */
   readonly env?: NodeJS.ProcessEnv
+  /** `--env-file`: load this file instead of the `.env` beside the config. */
+  readonly envFile?: string
   /** `-x KEY=VALUE` pairs handed to migrations as `context.args`. */
   readonly args?: Readonly<Record<string, string>>
   /** Receives log lines (`INFO  [retort.migration] ...`, warnings); default: stderr. */
@@ -142,7 +146,9 @@ export class Retort {
   }
 
   /**
-   * Load the config (or defaults when there is none) without touching the database.
+   * Load the config without touching the database. Without a config file,
+   * only `init` and `listTemplates` work; the other methods fail with a
+   * ConfigError saying to run `init` or pass `config`.
    * @example
    * const retort = await Retort.open({ cwd: process.cwd(), url: 'sqlite:./dev.db' })
    */
@@ -153,6 +159,7 @@ export class Retort {
       configPath: options.config,
       url: options.url,
       env: options.env ?? process.env,
+      envFile: options.envFile,
     })
     return new Retort(config, cwd, options)
   }
@@ -163,7 +170,17 @@ export class Retort {
    * const graph = retort.graph(); console.log(graph.heads.map((h) => h.id))
    */
   graph(): RevisionMap {
+    return this.loadGraph()
+  }
+
+  /**
+   * The graph. Commands that read it need every version location to exist;
+   * `revision` and `merge` (`forWriting`) create a missing one (behavior.md a.6).
+   */
+  private loadGraph(forWriting = false): RevisionMap {
     if (!this.graphCache) {
+      this.requireConfig()
+      if (!forWriting) this.checkVersionLocations()
       const { records, warnings } = scanVersionLocations({
         locations: this.config.versionLocations,
         recursive: this.config.recursiveVersionLocations,
@@ -208,7 +225,10 @@ export class Retort {
       writeFileAtomic(target, readFileSync(join(source, name), 'utf8'))
       actions.push({ kind: 'file', path: this.display(target) })
     }
-    const configPath = this.config.configPath ?? join(this.cwd, 'retort.config.ts')
+    // A config found in a parent folder belongs to another project: init writes its own here.
+    const configPath =
+      (this.options.config !== undefined ? this.config.configPath : findConfigFile(this.cwd)) ??
+      join(this.cwd, 'retort.config.ts')
     if (existsSync(configPath)) {
       actions.push({ kind: 'skipped', path: this.display(configPath) })
     } else {
@@ -228,8 +248,10 @@ export class Retort {
    * await retort.revision({ message: 'add account table', head: 'shoppingcart@head' })
    */
   async revision(options: RevisionOptions): Promise<RevisionResult> {
-    const graph = this.graph()
+    const graph = this.loadGraph(true)
     const head = options.head ?? 'head'
+    checkIdentifier(head)
+    for (const d of options.dependsOn ?? []) checkIdentifier(d)
     let parents: number[]
     try {
       parents = resolveLookup(graph, head)
@@ -251,9 +273,10 @@ export class Retort {
    * await retort.merge({ revisions: ['heads'], message: 'merge branches' })
    */
   async merge(options: MergeOptions): Promise<RevisionResult> {
-    const graph = this.graph()
+    const graph = this.loadGraph(true)
     if (options.revisions.length === 0)
       throw new UsageError('merge needs at least one revision (e.g. heads)')
+    for (const r of options.revisions) checkIdentifier(r)
     const parents = options.revisions.flatMap((r) => resolveLookup(graph, r))
     return this.writeRevision(graph, parents, { ...options, head: undefined, dependsOn: [] })
   }
@@ -284,6 +307,7 @@ export class Retort {
    */
   async history(options: HistoryOptions = {}): Promise<HistoryEntry[]> {
     const graph = this.graph()
+    if (options.range !== undefined) checkRange(options.range)
     const needsRows =
       options.indicateCurrent || (options.range ?? '').split(':').includes('current')
     const rows = needsRows ? await this.readRows() : []
@@ -299,6 +323,7 @@ export class Retort {
    */
   async show(name: string): Promise<readonly Revision[]> {
     const graph = this.graph()
+    checkIdentifier(name)
     if (name === 'current') {
       return resolveRows(graph, await this.readRows()).map((i) => graph.revisions[i]!)
     }
@@ -349,6 +374,10 @@ export class Retort {
   async stamp(options: StampOptions): Promise<MigrateResult> {
     const graph = this.graph()
     if (options.revisions.length === 0) throw new UsageError('stamp needs at least one revision')
+    for (const r of options.revisions) {
+      if (options.sql) checkOfflineRange(r)
+      else checkIdentifier(r)
+    }
     if (options.sql) {
       if (options.purge)
         throw new RevisionError(
@@ -370,6 +399,7 @@ export class Retort {
       const plan = planStamp(graph, rows, targets)
       return this.offline(plan, rows.length === 0, options.tag)
     }
+    this.logDatabase()
     return this.database().session({ lock: true, tag: options.tag }, async (session) => {
       if (options.purge) await session.purge()
       const rows = options.purge ? [] : await session.readRows()
@@ -382,11 +412,13 @@ export class Retort {
 
   /**
    * The applied heads (with revisions applied only through dependencies).
+   * `logDatabase` first logs which database is read and where its URL came from.
    * @example
    * (await retort.current()).map((r) => r.id)
    */
-  async current(): Promise<readonly Revision[]> {
+  async current(options: { logDatabase?: boolean } = {}): Promise<readonly Revision[]> {
     const graph = this.graph()
+    if (options.logDatabase) this.logDatabase()
     return currentHeads(graph, await this.readRows())
   }
 
@@ -423,13 +455,60 @@ export class Retort {
     return this.database().maskedUrl
   }
 
-  /** Rows of the version table in the order the database returns them ([] when there is no table). */
+  /**
+   * Where the database URL came from (`--url`, `DATABASE_URL in .env`, `retort.config.ts`, ...).
+   * @example
+   * console.log(`${retort.maskedUrl()} (from ${retort.urlSource()})`)
+   */
+  urlSource(): string {
+    return describeUrlSource(this.config, this.cwd)
+  }
+
+  /**
+   * Rows of the version table in the order the database returns them ([] when
+   * there is no table, or no SQLite file: reading never creates one).
+   */
   async readRows(): Promise<string[]> {
-    return this.database().session({ lock: false }, (s) => s.readRows())
+    const database = this.database()
+    if (!database.mayExist()) return []
+    return database.session({ lock: false }, (s) => s.readRows())
+  }
+
+  /** The first log line of a command that reads or changes the database: which one, and why that one. */
+  private logDatabase(): void {
+    this.log(`INFO  [retort.migration] Database: ${this.maskedUrl()} (from ${this.urlSource()})`)
+  }
+
+  /** Graph and database commands need a config: without one, the folder is probably the wrong one. */
+  private requireConfig(): void {
+    if (this.config.configPath !== undefined) return
+    throw new ConfigError(
+      `no retort.config.* in ${this.cwd} or its parents; run 'retort init' or pass -c FILE`,
+    )
+  }
+
+  /**
+   * Every configured version location must exist (a typo in `scriptLocation`
+   * must not read as an empty history).
+   */
+  private checkVersionLocations(): void {
+    for (const location of this.config.versionLocations) {
+      if (existsSync(location)) continue
+      const shown = this.display(location)
+      const from =
+        this.config.configPath === undefined
+          ? ''
+          : ` (configured in ${this.display(this.config.configPath)})`
+      throw new ConfigError(
+        `version location ${shown} does not exist${from}; check scriptLocation and versionLocations, ` +
+          `or create the folder ('retort init' makes one, 'retort revision --version-path ${shown}' too)`,
+      )
+    }
   }
 
   private dbCache: Database | undefined
   private database(): Database {
+    this.requireConfig()
     return (this.dbCache ??= new Database(this.config, this.cwd, this.options.args ?? {}, (line) =>
       this.log(line),
     ))
@@ -440,6 +519,8 @@ export class Retort {
     options: MigrateOptions,
   ): Promise<MigrateResult> {
     const graph = this.graph()
+    if (options.sql) checkOfflineRange(options.target)
+    else checkIdentifier(options.target)
     const plan = (rows: readonly string[], target: string): Plan =>
       direction === 'upgrade'
         ? planUpgrade(graph, rows, target)
@@ -458,6 +539,7 @@ export class Retort {
       this.warnAll(p)
       return this.offline(p, rows.length === 0, options.tag)
     }
+    this.logDatabase()
     return this.database().session({ lock: true, tag: options.tag }, async (session) => {
       const p = plan(await session.readRows(), options.target)
       this.warnAll(p)
@@ -628,4 +710,13 @@ export class Retort {
     const rel = relative(this.cwd, path)
     return (rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path).split('\\').join('/')
   }
+}
+
+/** `[START:]TARGET` of an offline command: START may be empty (an empty database), TARGET may not. */
+function checkOfflineRange(text: string): void {
+  const colon = text.indexOf(':')
+  if (colon < 0) return checkIdentifier(text)
+  const start = text.slice(0, colon)
+  if (start !== '') checkIdentifier(start)
+  checkIdentifier(text.slice(colon + 1))
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
+import { maskSecrets } from '../config/database-url.js'
 import { RetortError, UsageError } from '../errors.js'
 import { branchesCommand } from './commands/branches.js'
 import { currentCommand } from './commands/current.js'
@@ -57,8 +58,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       'config file (default: retort.config.* in the working directory)',
     )
     .option('--url <url>', 'database URL, overriding the config and RETORT_DATABASE_URL')
+    .option('--env-file <file>', 'load this file instead of the .env beside the config')
     .option('-x <key=value>', 'argument for migrations (context.args); repeatable', collect)
-    .option('-q, --quiet', 'print nothing but errors')
+    .option('-q, --quiet', 'silence the log; results and errors still print')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError()
@@ -69,12 +71,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     await program.parseAsync(normalizeArgv(argv), { from: 'user' })
     return 0
   } catch (e) {
-    return exitCode(e, io)
+    // Every URL a failure message may echo: its passwords are hidden wherever they appear.
+    const secretUrls = [
+      program.opts<{ url?: string }>().url,
+      io.env.RETORT_DATABASE_URL,
+      io.env.DATABASE_URL,
+      context.opened()?.config.url,
+    ]
+    return exitCode(e, io, (text) => maskSecrets(text, secretUrls))
   }
 }
 
 /** Map an error to its exit code and message (style: RetortError 1, UsageError 2, anything else a bug). */
-function exitCode(e: unknown, io: CliIo): number {
+function exitCode(e: unknown, io: CliIo, safe: (text: string) => string): number {
   if (e instanceof CommanderError) {
     if (
       e.code === 'commander.helpDisplayed' ||
@@ -85,15 +94,15 @@ function exitCode(e: unknown, io: CliIo): number {
     return 2
   }
   if (e instanceof UsageError) {
-    io.stderr(`usage error: ${e.message}\n`)
+    io.stderr(`usage error: ${safe(e.message)}\n`)
     return 2
   }
   if (e instanceof RetortError) {
-    io.stderr(`FAILED: ${e.message}\n`)
+    io.stderr(`FAILED: ${safe(e.message)}\n`)
     return 1
   }
   const err = e as Error
-  io.stderr(`${err?.stack ?? String(e)}\n\nThis is a bug in Retort, please report it.\n`)
+  io.stderr(`${safe(err?.stack ?? String(e))}\n\nThis is a bug in Retort, please report it.\n`)
   return 1
 }
 

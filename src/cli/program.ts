@@ -11,13 +11,15 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv
 }
 
-/** What every command gets: the program, printing (silenced by -q), and the project. */
+/** What every command gets: the program, printing, and the project. */
 export interface CommandContext {
   readonly program: Command
-  /** Print on stdout unless `-q` was given. */
+  /** Print a result on stdout (`-q` silences only the log, never results). */
   out(text: string): void
   /** Open the project with the global flags and a command's own `-x` pairs. */
   open(flags?: { x?: string[] }): Promise<Retort>
+  /** The project last opened, if any (its URL is masked in failures). */
+  opened(): Retort | undefined
 }
 
 /** Registers one command on the program. */
@@ -26,6 +28,7 @@ export type CommandRegistration = (ctx: CommandContext) => void
 interface GlobalFlags {
   config?: string
   url?: string
+  envFile?: string
   x?: string[]
   quiet?: boolean
 }
@@ -56,23 +59,27 @@ function parseArgs(pairs: readonly string[]): Record<string, string> {
 /** The context the commands of one `main` call share. */
 export function commandContext(program: Command, io: CliIo): CommandContext {
   const quiet = (): boolean => Boolean(program.opts<GlobalFlags>().quiet)
+  let last: Retort | undefined
   return {
     program,
     out(text) {
-      if (!quiet()) io.stdout(text)
+      io.stdout(text)
     },
-    open(flags = {}) {
+    opened: () => last,
+    async open(flags = {}) {
       const g = program.opts<GlobalFlags>()
-      return Retort.open({
+      last = await Retort.open({
         cwd: io.cwd,
         config: g.config,
         url: g.url,
         env: io.env,
+        envFile: g.envFile,
         args: parseArgs([...(g.x ?? []), ...(flags.x ?? [])]),
         log: (line) => {
           if (!quiet() || !line.startsWith('INFO')) io.stderr(line + '\n')
         },
       })
+      return last
     },
   }
 }

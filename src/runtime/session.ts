@@ -1,6 +1,6 @@
 import { CompiledQuery } from 'kysely'
 import type { Kysely, LogEvent } from 'kysely'
-import type { DatabaseUrl } from '../config/database-url.js'
+import { maskSecrets, type DatabaseUrl } from '../config/database-url.js'
 import type { Dialect } from '../dialects/dialect.js'
 import { loadDialect } from '../dialects/registry.js'
 import { DatabaseError, RetortError } from '../errors.js'
@@ -250,18 +250,7 @@ function reasonOf(error: unknown, url: DatabaseUrl): string {
       .join('; ')
   }
   if (!reason && error instanceof Error && 'code' in error) reason = String(error.code)
-  const password = passwordOf(url.url)
-  if (password) reason = reason.split(password).join('***')
-  return reason || 'unknown error'
-}
-
-function passwordOf(url: string): string | undefined {
-  try {
-    const password = new URL(url).password
-    return password ? decodeURIComponent(password) : undefined
-  } catch {
-    return undefined
-  }
+  return maskSecrets(reason, [url.url]) || 'unknown error'
 }
 
 function connectionError(url: DatabaseUrl, error: unknown): DatabaseError {

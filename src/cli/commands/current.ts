@@ -10,7 +10,7 @@ export function currentCommand({ program, out, open }: CommandContext): void {
     .option('--check-heads', 'fail unless the database is at every head')
     .action(async (flags: { verbose?: boolean; checkHeads?: boolean }) => {
       const retort = await open()
-      const revs = await retort.current()
+      const revs = await retort.current({ logDatabase: Boolean(flags.verbose) })
       if (flags.verbose) out(`Current revision(s) for ${retort.maskedUrl()}:\n`)
       for (const rev of revs) out(flags.verbose ? formatShowBlock(rev) : formatCurrentLine(rev))
       if (flags.checkHeads) await retort.checkHeads()
