@@ -23,6 +23,7 @@ export class Database {
       versionTable: config.versionTable,
       versionTableSchema: config.versionTableSchema,
       transactionPerMigration: config.transactionPerMigration,
+      lockTimeout: config.lockTimeout,
       args,
       log,
       // Plan steps carry paths as shown to the user (relative to the working folder).

@@ -2,7 +2,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ConfigError, RetortError, RevisionError, UsageError } from '../errors.js'
-import { checkTimezone, describeUrlSource, type ResolvedConfig } from '../config/config.js'
+import {
+  checkTimezone,
+  describeUrlSource,
+  lockTimeoutProblem,
+  type ResolvedConfig,
+} from '../config/config.js'
 import { findConfigFile, loadConfig } from '../config/load.js'
 import { RevisionMap, type Revision } from '../graph/revision-map.js'
 import { checkIdentifier, checkRange } from '../graph/check-identifier.js'
@@ -42,6 +47,8 @@ export interface RetortOptions {
   readonly args?: Readonly<Record<string, string>>
   /** Receives log lines (`INFO  [retort.migration] ...`, warnings); default: stderr. */
   readonly log?: (line: string) => void
+  /** `--lock-timeout`: seconds to wait for another process's migration lock, overriding the config's `lockTimeout`. */
+  readonly lockTimeout?: number
 }
 
 /** Something a file-writing command did, in order, for the `Creating ... done` lines. */
@@ -161,7 +168,10 @@ export class Retort {
       env: options.env ?? process.env,
       envFile: options.envFile,
     })
-    return new Retort(config, cwd, options)
+    if (options.lockTimeout === undefined) return new Retort(config, cwd, options)
+    const problem = lockTimeoutProblem(options.lockTimeout)
+    if (problem) throw new UsageError(`--lock-timeout ${problem}`)
+    return new Retort({ ...config, lockTimeout: options.lockTimeout }, cwd, options)
   }
 
   /**

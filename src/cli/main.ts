@@ -59,6 +59,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     )
     .option('--url <url>', 'database URL, overriding the config and RETORT_DATABASE_URL')
     .option('--env-file <file>', 'load this file instead of the .env beside the config')
+    .option(
+      '--lock-timeout <seconds>',
+      "seconds to wait for another process's migration lock (default: lockTimeout, 600)",
+    )
     .option('-x <key=value>', 'argument for migrations (context.args); repeatable', collect)
     .option('-q, --quiet', 'silence the log; results and errors still print')
     .exitOverride()

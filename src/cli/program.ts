@@ -29,6 +29,7 @@ interface GlobalFlags {
   config?: string
   url?: string
   envFile?: string
+  lockTimeout?: string
   x?: string[]
   quiet?: boolean
 }
@@ -45,6 +46,9 @@ export function actionLine(a: FileAction): string {
   if (a.kind === 'skipped') return `File ${a.path} already exists, skipping\n`
   return `${a.kind === 'directory' ? 'Creating directory' : 'Generating'} ${a.path} ...  done\n`
 }
+
+/** `--lock-timeout 30`: a number, or NaN (refused by Retort.open with a usage error). */
+const seconds = (text: string): number => (/^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : NaN)
 
 function parseArgs(pairs: readonly string[]): Record<string, string> {
   const args: Record<string, string> = {}
@@ -74,6 +78,7 @@ export function commandContext(program: Command, io: CliIo): CommandContext {
         url: g.url,
         env: io.env,
         envFile: g.envFile,
+        ...(g.lockTimeout !== undefined ? { lockTimeout: seconds(g.lockTimeout) } : {}),
         args: parseArgs([...(g.x ?? []), ...(flags.x ?? [])]),
         log: (line) => {
           if (!quiet() || !line.startsWith('INFO')) io.stderr(line + '\n')

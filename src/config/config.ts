@@ -37,6 +37,11 @@ export interface RetortConfig {
   truncateSlugLength?: number
   /** IANA time zone for the Create Date of new revisions. Default: local time. */
   timezone?: string
+  /**
+   * Seconds to wait for the migration lock another process holds before
+   * failing (`--lock-timeout` overrides it). Default `600`.
+   */
+  lockTimeout?: number
 }
 
 /**
@@ -94,6 +99,8 @@ export interface ResolvedConfig {
   readonly fileTemplate: string
   readonly truncateSlugLength: number
   readonly timezone: string | undefined
+  /** Seconds to wait for another process's migration lock. */
+  readonly lockTimeout: number
   /** Absolute path of the config file, when there is one. */
   readonly configPath?: string
   /** The folder of the config file, or the working directory without one. */
@@ -139,6 +146,17 @@ const CHECKS: Record<keyof RetortConfig, Check> = {
   // Only the shape here: asking Intl costs ~40 ms of ICU start-up on every command.
   // checkTimezone() asks Intl, for the commands that use the zone.
   timezone: (v) => (typeof v === 'string' && TIMEZONE_SHAPE.test(v) ? undefined : TIMEZONE_PROBLEM),
+  lockTimeout: (v) => lockTimeoutProblem(v),
+}
+
+/** Default of `lockTimeout`, in seconds. */
+export const DEFAULT_LOCK_TIMEOUT = 600
+
+/** What is wrong with a lock timeout (config key or `--lock-timeout`), or undefined. */
+export function lockTimeoutProblem(v: unknown): string | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 31_536_000
+    ? undefined
+    : 'must be a number of seconds (0 or more, e.g. 30)'
 }
 
 /** Keys that may also be `null`, meaning "not set". */
@@ -251,6 +269,7 @@ export function resolveConfig(config: RetortConfig, options: ResolveConfigOption
     fileTemplate: config.fileTemplate ?? DEFAULT_FILE_TEMPLATE,
     truncateSlugLength: config.truncateSlugLength ?? DEFAULT_TRUNCATE_SLUG_LENGTH,
     timezone: config.timezone,
+    lockTimeout: config.lockTimeout ?? DEFAULT_LOCK_TIMEOUT,
     ...(options.configPath !== undefined ? { configPath: resolve(options.configPath) } : {}),
     rootDir,
   }

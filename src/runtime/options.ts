@@ -11,6 +11,8 @@ export interface RuntimeOptions {
   readonly versionTableSchema?: string | undefined
   /** One transaction per step instead of one for the run. */
   readonly transactionPerMigration: boolean
+  /** Seconds to wait for another process's migration lock (default 600). */
+  readonly lockTimeout?: number | undefined
   /** `-x KEY=VALUE` pairs, handed to migrations as `args`. */
   readonly args: Readonly<Record<string, string>>
   /** `--tag`, handed to migrations as `tag`. */

@@ -2,12 +2,14 @@ import { CompiledQuery } from 'kysely'
 import type { Kysely, LogEvent } from 'kysely'
 import { maskSecrets, type DatabaseUrl } from '../config/database-url.js'
 import type { Dialect } from '../dialects/dialect.js'
+import { LOCK_WAIT_SECONDS } from '../dialects/connection.js'
 import { loadDialect } from '../dialects/registry.js'
 import { DatabaseError, RetortError } from '../errors.js'
 import type { PlanStep, RowChange } from '../graph/step.js'
 import type { DialectInfo } from '../ops/context.js'
 import { migrationContext } from './context.js'
 import { executePlan, loadPlanModules } from './executor.js'
+import { logLine } from './log.js'
 import type { Session, SessionOptions } from './options.js'
 import type { VersionTableRef } from './version-table.js'
 import {
@@ -78,8 +80,14 @@ async function withLock<T>(
 ): Promise<T> {
   if (!options.lock) return body()
   const target = { table: options.versionTable, schema: options.versionTableSchema }
+  const seconds = options.lockTimeout ?? LOCK_WAIT_SECONDS
+  let taken: boolean
   try {
-    await dialect.acquireLock(connection, target)
+    taken = await dialect.acquireLock(connection, target, {
+      seconds,
+      announce: () =>
+        options.log(logLine('waiting for the migration lock held by another process...')),
+    })
   } catch (error) {
     if (error instanceof RetortError) throw error
     throw new DatabaseError(
@@ -87,6 +95,13 @@ async function withLock<T>(
       {
         cause: error,
       },
+    )
+  }
+  if (!taken) {
+    throw new DatabaseError(
+      `gave up waiting for the migration lock on ${options.url.masked} after ${seconds} s: ` +
+        'another process is migrating this database; let it finish and run again, or raise ' +
+        'lockTimeout (--lock-timeout)',
     )
   }
   let result: T

@@ -8,7 +8,7 @@ import {
 } from 'kysely'
 import { DatabaseError } from '../../errors.js'
 import type { ConnectionHooks, LockTarget } from '../connection.js'
-import { LOCK_WAIT_SECONDS } from '../connection.js'
+import { pollLock } from '../connection.js'
 import { offlineKysely } from '../capture.js'
 import { localTimestamp, quoteIdentifierIfNeeded, quoteString, renderLiteral } from '../literals.js'
 import type { LiteralStyle } from '../literals.js'
@@ -73,21 +73,20 @@ export const mysqlConnection: ConnectionHooks = {
     }
   },
 
-  async acquireLock(db, target) {
-    const result = await db.executeQuery<{ acquired: number | null }>(
-      CompiledQuery.raw(
-        `SELECT GET_LOCK(${LOCK_NAME}, ${LOCK_WAIT_SECONDS}) AS acquired`,
-        lockParameters(target),
-      ),
-    )
-    const acquired = result.rows[0]?.acquired
-    if (acquired === 0) {
-      throw new DatabaseError(
-        `another migration held the lock for ${LOCK_WAIT_SECONDS} s; gave up waiting`,
+  async acquireLock(db, target, wait) {
+    // GET_LOCK waits up to the given seconds (fractions allowed): 1 when taken, 0 on timeout.
+    return pollLock(wait, async (seconds) => {
+      const result = await db.executeQuery<{ acquired: number | null }>(
+        CompiledQuery.raw(
+          `SELECT GET_LOCK(${LOCK_NAME}, ${seconds.toFixed(3)}) AS acquired`,
+          lockParameters(target),
+        ),
       )
-    }
-    if (acquired !== 1)
-      throw new DatabaseError('could not take the migration lock (GET_LOCK returned NULL)')
+      const acquired = result.rows[0]?.acquired
+      if (acquired === null || acquired === undefined)
+        throw new DatabaseError('could not take the migration lock (GET_LOCK returned NULL)')
+      return Number(acquired) === 1
+    })
   },
 
   async releaseLock(db, target) {
