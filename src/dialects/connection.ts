@@ -36,6 +36,13 @@ export interface ConnectionHooks {
   /** Statement that opens a write transaction. */
   readonly beginSql: string
   /**
+   * Where DDL ends the transaction implicitly (MySQL/MariaDB): statements
+   * switching the session's autocommit off for a transaction and back on
+   * after it, so that what follows a DDL statement still waits for COMMIT
+   * (as under the Python drivers Alembic runs on) instead of autocommitting.
+   */
+  readonly autocommitSql?: { readonly off: string; readonly on: string }
+  /**
    * Take the migration lock on this connection, waiting while another
    * session holds it: `wait.announce` is called once the wait passes
    * {@link LOCK_ANNOUNCE_SECONDS}; false when `wait.seconds` ran out.

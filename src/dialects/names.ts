@@ -25,7 +25,12 @@ export interface UrlScheme {
 export const URL_SCHEMES: Readonly<Record<DialectName, UrlScheme>> = {
   sqlite: { schemes: ['sqlite'], form: 'file' },
   postgres: { schemes: ['postgres', 'postgresql'], form: 'server', connectScheme: 'postgres' },
-  mysql: { schemes: ['mysql', 'mariadb'], form: 'server', connectScheme: 'mysql', needsDatabase: true },
+  mysql: {
+    schemes: ['mysql', 'mariadb'],
+    form: 'server',
+    connectScheme: 'mysql',
+    needsDatabase: true,
+  },
 }
 
 /** The database family a URL scheme names, or undefined. */

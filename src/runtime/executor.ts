@@ -11,6 +11,13 @@ import type { RuntimeOptions } from './options.js'
 export interface ExecutionSink {
   /** One transaction per step rather than one around the run. */
   readonly perStep: boolean
+  /**
+   * Write a step's version-table change before its migration, in the same
+   * transaction: where DDL commits implicitly, the first DDL statement then
+   * commits the row too, so a process killed halfway never runs the
+   * revision again. (A failure the run sees is rolled back and reported.)
+   */
+  readonly rowChangesFirst?: boolean
   begin(): Promise<void>
   commit(): Promise<void>
   rollback(): Promise<void>
@@ -46,8 +53,10 @@ export async function executePlan(
       try {
         sink.beforeStep(step, index)
         sink.log(logLine(step.message ? `${stepText(step)}, ${step.message}` : stepText(step)))
+        const rowsFirst = sink.rowChangesFirst === true && step.verb !== 'stamp_revision'
+        if (rowsFirst) for (const change of step.rowChanges) await sink.applyRowChange(change)
         if (step.verb !== 'stamp_revision') await runMigration(step, modules.get(step.path!)!, sink)
-        for (const change of step.rowChanges) await sink.applyRowChange(change)
+        if (!rowsFirst) for (const change of step.rowChanges) await sink.applyRowChange(change)
       } catch (error) {
         if (sink.perStep) await sink.rollback()
         throw error

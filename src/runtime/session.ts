@@ -4,7 +4,7 @@ import { maskSecrets, type DatabaseUrl } from '../config/database-url.js'
 import type { Dialect } from '../dialects/dialect.js'
 import { LOCK_WAIT_SECONDS } from '../dialects/connection.js'
 import { loadDialect } from '../dialects/registry.js'
-import { DatabaseError, RetortError } from '../errors.js'
+import { DatabaseError, MigrationError, RetortError } from '../errors.js'
 import type { PlanStep, RowChange } from '../graph/step.js'
 import type { DialectInfo } from '../ops/context.js'
 import { migrationContext } from './context.js'
@@ -40,9 +40,13 @@ export async function withDatabase<T>(
   const dialect = await loadDialect(options.url.dialect)
   // The SQL of failed statements, so that a migration error can show it.
   const failed = new WeakMap<object, string>()
+  // The statements that succeeded while a migration ran, to say what a failure left behind.
+  const executed: string[] = []
   const log = (event: LogEvent): void => {
     if (event.level === 'error' && typeof event.error === 'object' && event.error !== null) {
       failed.set(event.error, event.query.sql)
+    } else if (event.level === 'query') {
+      executed.push(event.query.sql)
     }
   }
   let db: Kysely<any>
@@ -56,7 +60,7 @@ export async function withDatabase<T>(
     return await db.connection().execute(async (connection) => {
       connected = true
       return withLock(dialect, connection, options, async () => {
-        const session = new OnlineSession(dialect, connection, options, failed)
+        const session = new OnlineSession(dialect, connection, options, failed, executed)
         return fn(session)
       })
     })
@@ -138,12 +142,14 @@ class OnlineSession implements Session {
     private readonly connection: Kysely<any>,
     private readonly options: SessionOptions,
     private readonly failed: WeakMap<object, string>,
+    private readonly executed: string[],
   ) {
     this.dialect = { name: impl.name, transactionalDdl: impl.capabilities.transactionalDdl }
     this.ref = { table: options.versionTable, schema: options.versionTableSchema }
     this.transactions = new Transactions(
       connection,
       impl.beginSql,
+      impl.autocommitSql,
       // Under a lock that is itself a transaction (SQLite), transactions are savepoints inside it.
       options.lock && impl.capabilities.lockIsTransaction,
       options.url,
@@ -168,37 +174,149 @@ class OnlineSession implements Session {
     const modules = await loadPlanModules(plan, this.options)
     // behavior.md c.7: the table exists before the first step (committed on its own).
     await ensureVersionTable(this.connection, this.impl, this.ref)
-    const { impl, options, transactions } = this
+    const { impl, options, transactions, executed } = this
     const context = migrationContext(this.connection, impl, options, false)
-    await executePlan(plan, modules, {
-      // DDL commits implicitly on MySQL/MariaDB: write each step's row right after it, as Alembic does.
-      perStep: options.transactionPerMigration || !impl.capabilities.transactionalDdl,
-      begin: () => transactions.begin(),
-      commit: () => transactions.commit(),
-      rollback: () => transactions.rollback(),
-      beforeStep: () => {},
-      context: () => context,
-      afterMigration: async () => {
-        const problem = await impl.checkIntegrity(this.connection)
-        if (problem) throw new RetortError(`${problem}; the migration's transaction was rolled back`)
-      },
-      applyRowChange: (change: RowChange) =>
-        applyRowChange(this.connection, impl, this.ref, change),
-      failedStatement: (error) => {
-        for (
-          let e: unknown = error;
-          typeof e === 'object' && e !== null;
-          e = (e as { cause?: unknown }).cause
-        ) {
-          const sql = this.failed.get(e)
-          if (sql !== undefined) return sql
-        }
-        return undefined
-      },
-      log: options.log,
+    const transactionalDdl = impl.capabilities.transactionalDdl
+    const perStep = options.transactionPerMigration || !transactionalDdl
+    // The step running and what it sent, for the report of a failure.
+    let current: PlanStep | undefined
+    let completed = 0
+    let stepStatements: string[] = []
+    let recording = false
+    try {
+      await executePlan(plan, modules, {
+        // DDL commits implicitly on MySQL/MariaDB: one transaction per step, its row written first.
+        perStep,
+        rowChangesFirst: !transactionalDdl,
+        begin: () => transactions.begin(),
+        commit: async () => {
+          await transactions.commit()
+          if (perStep) completed++
+        },
+        rollback: () => transactions.rollback(),
+        beforeStep: (step) => {
+          current = step
+          stepStatements = []
+          executed.length = 0
+          recording = true
+        },
+        context: () => context,
+        afterMigration: async () => {
+          const problem = await impl.checkIntegrity(this.connection)
+          if (problem)
+            throw new RetortError(`${problem}; the migration's transaction was rolled back`)
+        },
+        applyRowChange: async (change: RowChange) => {
+          // The migration's statements so far; the row change itself is not one of them.
+          if (recording) stepStatements.push(...executed)
+          recording = false
+          await applyRowChange(this.connection, impl, this.ref, change)
+          executed.length = 0
+          recording = true
+        },
+        failedStatement: (error) => {
+          for (
+            let e: unknown = error;
+            typeof e === 'object' && e !== null;
+            e = (e as { cause?: unknown }).cause
+          ) {
+            const sql = this.failed.get(e)
+            if (sql !== undefined) return sql
+          }
+          return undefined
+        },
+        log: options.log,
+      })
+    } catch (error) {
+      if (!(error instanceof MigrationError) || current === undefined) throw error
+      if (recording) stepStatements.push(...executed)
+      throw await this.reportFailure(error, current, completed, stepStatements)
+    } finally {
+      executed.length = 0
+    }
+  }
+
+  /**
+   * The failure with what it left behind: rolled back and where the version
+   * table is, which revisions of the run were kept, or (where DDL commits
+   * as it goes) which statements of the failing revision stay committed.
+   */
+  private async reportFailure(
+    error: MigrationError,
+    step: PlanStep,
+    completed: number,
+    statements: readonly string[],
+  ): Promise<MigrationError> {
+    const rev = error.revision
+    let state: string
+    try {
+      if (this.impl.capabilities.transactionalDdl) {
+        const rows = await this.readRows()
+        state =
+          completed > 0
+            ? `the ${completed} revision(s) before it were committed and kept (transactionPerMigration); ` +
+              `'${rev}' was rolled back: the database is at ${showRows(rows)}`
+            : `rolled back: the database is still at ${showRows(rows)}`
+      } else {
+        // Everything up to the last statement that commits implicitly (DDL) stays.
+        const last = statements.findLastIndex((sql) => IMPLICIT_COMMIT.test(sql))
+        const committed = statements.slice(0, last + 1)
+        // The step's row, written first, was committed by that DDL: put it back.
+        if (committed.length > 0) await this.undoRowChanges(step)
+        const rows = await this.readRows()
+        state =
+          committed.length === 0
+            ? `rolled back: the database is still at ${showRows(rows)}`
+            : `'${rev}' is partly applied: this database commits DDL as it goes, and these ` +
+              `statements of it stay committed:\n` +
+              committed.map((sql) => `    ${sql.trim()}`).join('\n') +
+              `\n  the version table is at ${showRows(rows)}. Undo those statements by hand and ` +
+              `run the ${error.direction} again, or complete the revision by hand and ` +
+              `run 'retort stamp ${rev}'`
+      }
+    } catch (stateError) {
+      state = `could not read the version table afterwards (${messageOf(stateError)}); check it with 'retort current'`
+    }
+    return new MigrationError(`${error.message}\n  ${state}`, rev, error.direction, {
+      cause: error.cause,
     })
   }
+
+  /** Apply the inverse of a step's row changes, committed on its own. */
+  private async undoRowChanges(step: PlanStep): Promise<void> {
+    await this.transactions.begin()
+    try {
+      for (const change of [...step.rowChanges].reverse()) {
+        await applyRowChange(this.connection, this.impl, this.ref, inverse(change))
+      }
+    } catch (error) {
+      await this.transactions.rollback()
+      throw error
+    }
+    await this.transactions.commit()
+  }
 }
+
+/** Statements after which MySQL/MariaDB have committed implicitly. */
+const IMPLICIT_COMMIT =
+  /^\s*(?:create|alter|drop|rename|truncate|grant|revoke|lock\s+tables|unlock\s+tables)\b/i
+
+function inverse(change: RowChange): RowChange {
+  switch (change.kind) {
+    case 'insert':
+      return { kind: 'delete', revision: change.revision }
+    case 'delete':
+      return { kind: 'insert', revision: change.revision }
+    case 'update':
+      return { kind: 'update', from: change.to, to: change.from }
+  }
+}
+
+const showRows = (rows: readonly string[]): string =>
+  rows.length === 0 ? 'base (no revision applied)' : rows.join(', ')
+
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error)
 
 /**
  * Begin, commit and roll back the session's transactions: real ones, or
@@ -211,6 +329,7 @@ class Transactions {
   constructor(
     private readonly connection: Kysely<any>,
     private readonly beginSql: string,
+    private readonly autocommitSql: { readonly off: string; readonly on: string } | undefined,
     private readonly useSavepoints: boolean,
     private readonly url: DatabaseUrl,
   ) {}
@@ -220,23 +339,28 @@ class Transactions {
     try {
       await this.connection.executeQuery(CompiledQuery.raw(sql))
     } catch (error) {
-      throw new DatabaseError(
-        `${sql} failed on ${this.url.masked}: ${reasonOf(error, this.url)}`,
-        {
-          cause: error,
-        },
-      )
+      throw new DatabaseError(`${sql} failed on ${this.url.masked}: ${reasonOf(error, this.url)}`, {
+        cause: error,
+      })
     }
   }
 
   async begin(): Promise<void> {
-    if (this.useSavepoints) await this.execute(`SAVEPOINT retort_${++this.savepointDepth}`)
-    else await this.execute(this.beginSql)
+    if (this.useSavepoints) {
+      await this.execute(`SAVEPOINT retort_${++this.savepointDepth}`)
+      return
+    }
+    if (this.autocommitSql) await this.execute(this.autocommitSql.off)
+    await this.execute(this.beginSql)
   }
 
   async commit(): Promise<void> {
-    if (this.useSavepoints) await this.execute(`RELEASE SAVEPOINT retort_${this.savepointDepth--}`)
-    else await this.execute('COMMIT')
+    if (this.useSavepoints) {
+      await this.execute(`RELEASE SAVEPOINT retort_${this.savepointDepth--}`)
+      return
+    }
+    await this.execute('COMMIT')
+    if (this.autocommitSql) await this.execute(this.autocommitSql.on)
   }
 
   /** Roll back without masking the error that caused it; a failed rollback marks the session broken. */
@@ -248,6 +372,7 @@ class Transactions {
         await this.execute(`RELEASE SAVEPOINT ${name}`)
       } else {
         await this.execute('ROLLBACK')
+        if (this.autocommitSql) await this.execute(this.autocommitSql.on)
       }
     } catch {
       brokenSessions.add(this.connection)

@@ -32,9 +32,13 @@ after(() => rmSync(worker, { force: true }))
 /** A process that takes the lock and sits in its migration until killed; resolves once it runs it. */
 function holdLock(url: string, path: string): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [worker, url, JSON.stringify([{ id: 'hold', path }]), '0'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    })
+    const child = spawn(
+      process.execPath,
+      [worker, url, JSON.stringify([{ id: 'hold', path }]), '0'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    )
     let stderr = ''
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString()
@@ -60,7 +64,10 @@ for (const db of testDatabases()) {
     it('announces the wait after a second and gives up after lockTimeout, saying so', async () => {
       const fresh = await db.fresh()
       const folder = revisionFolder()
-      const holder = await holdLock(fresh.url, writeRevision(folder.dir, 'hold', { upgrade: SLEEP }))
+      const holder = await holdLock(
+        fresh.url,
+        writeRevision(folder.dir, 'hold', { upgrade: SLEEP }),
+      )
       try {
         const options = sessionOptions(fresh.url, { lock: true, lockTimeout: 2 })
         const started = Date.now()
@@ -83,7 +90,10 @@ for (const db of testDatabases()) {
     it('a process killed with SIGKILL while holding the lock leaves it free for the next run', async () => {
       const fresh = await db.fresh()
       const folder = revisionFolder()
-      const holder = await holdLock(fresh.url, writeRevision(folder.dir, 'hold', { upgrade: SLEEP }))
+      const holder = await holdLock(
+        fresh.url,
+        writeRevision(folder.dir, 'hold', { upgrade: SLEEP }),
+      )
       try {
         await killed(holder)
         const next = writeRevision(folder.dir, 'next', { upgrade: '' })

@@ -56,7 +56,7 @@ describe('reads through db in --sql mode', () => {
           downRevision: null,
           message: 'raw read',
           upgrade:
-            "const ctx = arguments[0]; if (ctx.isOffline) { await op.execute(\"UPDATE account SET n = 1\"); await op.execute('SELECT 1'); return }" +
+            'const ctx = arguments[0]; if (ctx.isOffline) { await op.execute("UPDATE account SET n = 1"); await op.execute(\'SELECT 1\'); return }' +
             READING_UPGRADE,
         })
         const ok = await p.run('upgrade heads --sql')

@@ -40,6 +40,7 @@ const lockParameters = ({ table, schema }: LockTarget): unknown[] => [schema ?? 
 /** MySQL and MariaDB through mysql2. DDL commits implicitly, so nothing DDL does can be rolled back. */
 export const mysqlConnection: ConnectionHooks = {
   beginSql: 'START TRANSACTION',
+  autocommitSql: { off: 'SET autocommit = 0', on: 'SET autocommit = 1' },
 
   async connect(url, log) {
     // The client is loaded only to connect: `--sql` runs never load it.

@@ -125,7 +125,9 @@ export const sqliteConnection: ConnectionHooks = {
     }
     // The busy timeout is the wait: a short one until the wait is announced, then the rest.
     const taken = await pollLock(wait, async (seconds) => {
-      await db.executeQuery(CompiledQuery.raw(`PRAGMA busy_timeout = ${Math.round(seconds * 1000)}`))
+      await db.executeQuery(
+        CompiledQuery.raw(`PRAGMA busy_timeout = ${Math.round(seconds * 1000)}`),
+      )
       try {
         await db.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'))
         return true
