@@ -18,7 +18,11 @@ import {
   verbatimDefault,
   type StoredForeignKey,
 } from '../../ops/ddl.js'
-import { describeOperation, unhandledOperation, type TableOperation } from '../../ops/operation.js'
+import {
+  describeOperation,
+  unhandledOperation,
+  type TableOperation,
+} from '../../ops/operation.js'
 import type { OpsRuntime } from '../dialect.js'
 import { identifiersIn, parseCreateTable, type ParsedForeignKey } from './parser.js'
 
