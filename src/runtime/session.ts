@@ -183,6 +183,8 @@ class OnlineSession implements Session {
     let completed = 0
     let stepStatements: string[] = []
     let recording = false
+    const relock =
+      options.transactionPerMigration && options.lock && impl.capabilities.lockIsTransaction
     try {
       await executePlan(plan, modules, {
         // DDL commits implicitly on MySQL/MariaDB: one transaction per step, its row written first.
@@ -191,6 +193,8 @@ class OnlineSession implements Session {
         begin: () => transactions.begin(),
         commit: async () => {
           await transactions.commit()
+          // Under a lock that is a transaction (SQLite), each revision still commits on its own.
+          if (relock) await this.commitUnderLock()
           if (perStep) completed++
         },
         rollback: () => transactions.rollback(),
@@ -280,6 +284,25 @@ class OnlineSession implements Session {
     return new MigrationError(`${error.message}\n  ${state}`, rev, error.direction, {
       cause: error.cause,
     })
+  }
+
+  /**
+   * Commit the lock's transaction and take it again at once: what the
+   * revisions did so far is on disk, and the lock is held again before
+   * anything else runs. Should another process slip in between, the
+   * version table shows it, and the run stops rather than repeat its work.
+   */
+  private async commitUnderLock(): Promise<void> {
+    const expected = (await this.readRows()).sort().join(', ')
+    await this.connection.executeQuery(CompiledQuery.raw('COMMIT'))
+    await this.connection.executeQuery(CompiledQuery.raw(this.impl.beginSql))
+    const found = (await this.readRows()).sort().join(', ')
+    if (found !== expected) {
+      throw new DatabaseError(
+        `another process changed the version table between two revisions (expected ${expected}, ` +
+          `found ${found}); nothing more was run: check 'retort current' and run the upgrade again`,
+      )
+    }
   }
 
   /** Apply the inverse of a step's row changes, committed on its own. */

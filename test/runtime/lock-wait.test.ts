@@ -7,7 +7,7 @@ import { build } from 'esbuild'
 import { withDatabase } from '../../src/runtime/session.js'
 import { testDatabases } from '../helpers/databases.js'
 import { makeProject } from '../helpers/project.js'
-import { linearPlan, revisionFolder, sessionOptions, writeRevision } from './fixtures.js'
+import { inspect, linearPlan, revisionFolder, sessionOptions, writeRevision } from './fixtures.js'
 
 const source = fileURLToPath(new URL('./lock-worker.ts', import.meta.url))
 const worker = fileURLToPath(
@@ -104,6 +104,55 @@ for (const db of testDatabases()) {
         })
         assert.deepEqual(rows, ['next'])
       } finally {
+        folder.cleanup()
+        await fresh.cleanup()
+      }
+    })
+  })
+}
+
+for (const db of testDatabases()) {
+  describe(`transactionPerMigration on ${db.dialect}`, { skip: db.skip }, () => {
+    it('commits each revision: a kill after two finished revisions keeps both', async () => {
+      const fresh = await db.fresh()
+      const folder = revisionFolder()
+      const revisions = [
+        {
+          id: 'p1',
+          path: writeRevision(folder.dir, 'p1', {
+            upgrade: `await op.execute('CREATE TABLE p1 (id INTEGER)')`,
+          }),
+        },
+        {
+          id: 'p2',
+          path: writeRevision(folder.dir, 'p2', {
+            upgrade: `await op.execute('CREATE TABLE p2 (id INTEGER)')`,
+          }),
+        },
+        { id: 'p3', path: writeRevision(folder.dir, 'p3', { upgrade: SLEEP }) },
+      ]
+      const child = spawn(process.execPath, [worker, fresh.url, JSON.stringify(revisions), '1'], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      })
+      try {
+        await new Promise<void>((resolve, reject) => {
+          let stderr = ''
+          child.stderr!.on('data', (chunk: Buffer) => {
+            stderr += chunk.toString()
+            if (stderr.includes('Running upgrade p2 -> p3')) resolve()
+          })
+          child.on('close', (code) => reject(new Error(`worker exited ${code}: ${stderr}`)))
+        })
+        await killed(child)
+        const seen = await inspect(db.dialect, fresh)
+        try {
+          assert.deepEqual(await seen.rows('alembic_version', 'version_num'), ['p2'])
+          assert.ok(seen.tables.includes('p1') && seen.tables.includes('p2'), String(seen.tables))
+        } finally {
+          await seen.close()
+        }
+      } finally {
+        child.kill('SIGKILL')
         folder.cleanup()
         await fresh.cleanup()
       }
