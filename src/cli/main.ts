@@ -82,7 +82,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.env.DATABASE_URL,
       context.opened()?.config.url,
     ]
-    return exitCode(e, io, (text) => maskSecrets(text, secretUrls))
+    const safe = (text: string): string => maskSecrets(text, secretUrls)
+    const code = exitCode(e, io, safe)
+    // --verbose (upgrade, downgrade, stamp; -v elsewhere is the listing's) or RETORT_DEBUG=1.
+    const verbose = argv.includes('--verbose') || /^(1|true|yes)$/i.test(io.env.RETORT_DEBUG ?? '')
+    if (verbose && e instanceof RetortError) io.stderr(`${safe(stackWithCauses(e))}\n`)
+    return code
   }
 }
 
@@ -108,6 +113,20 @@ function exitCode(e: unknown, io: CliIo, safe: (text: string) => string): number
   const err = e as Error
   io.stderr(`${safe(err?.stack ?? String(e))}\n\nThis is a bug in Retort, please report it.\n`)
   return 1
+}
+
+/** The error's stack, then each cause's, for `--verbose`. */
+function stackWithCauses(error: Error): string {
+  const parts = [error.stack ?? `${error.name}: ${error.message}`]
+  const seen = new Set<unknown>([error])
+  for (let cause = error.cause; cause !== undefined && !seen.has(cause); ) {
+    seen.add(cause)
+    parts.push(
+      `Caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`,
+    )
+    cause = cause instanceof Error ? cause.cause : undefined
+  }
+  return parts.join('\n')
 }
 
 /**

@@ -41,6 +41,10 @@ export const collect = (value: string, previous: string[] = []): string[] => [..
 export const xOption = (): Option =>
   new Option('-x <key=value>', 'argument for migrations; repeatable').argParser(collect)
 
+/** `--verbose` on the commands that run migrations: a failure prints its full stack and causes. */
+export const verboseOption = (): Option =>
+  new Option('--verbose', 'on failure, print the full stack with its causes (also RETORT_DEBUG=1)')
+
 /** The `Creating directory ... done` / `Generating ... done` lines of file-writing commands. */
 export function actionLine(a: FileAction): string {
   if (a.kind === 'skipped') return `File ${a.path} already exists, skipping\n`

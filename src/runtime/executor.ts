@@ -1,3 +1,5 @@
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { Kysely } from 'kysely'
 import { MigrationError, RetortError } from '../errors.js'
 import { stepText } from '../graph/step.js'
@@ -31,6 +33,8 @@ export interface ExecutionSink {
    */
   afterMigration(): Promise<void>
   applyRowChange(change: RowChange): Promise<void>
+  /** Folder the steps' paths are relative to (default: the working folder). */
+  readonly baseDir?: string | undefined
   /** The SQL of the statement whose failure `error` is (or was caused by), if any. */
   failedStatement(error: unknown): string | undefined
   log(line: string): void
@@ -86,14 +90,39 @@ async function runMigration(
   } catch (error) {
     const statement = sink.failedStatement(error)
     const about = step.message ? ` (${step.message})` : ''
+    const where = await failingLine(error, step.path!, sink.baseDir)
     throw new MigrationError(
       `${direction} '${step.revision}'${about} failed: ${messageOf(error)}` +
+        (where ? `\n  at ${where}` : '') +
         (statement ? `\n  while running: ${statement}` : ''),
       step.revision!,
       direction,
       { cause: error },
     )
   }
+}
+
+/**
+ * `<file>:<line>` of the innermost frame of `error` in the revision file
+ * (the file as the step names it), or the file alone when no frame is there.
+ */
+async function failingLine(
+  error: unknown,
+  shown: string,
+  baseDir: string | undefined,
+): Promise<string | undefined> {
+  const stack = error instanceof Error ? (error.stack ?? '') : ''
+  const path = resolve(baseDir ?? '.', shown)
+  for (const frame of stack.split('\n')) {
+    const at = frame.indexOf(path) >= 0 ? frame.indexOf(path) : frame.indexOf(pathToFileURL(path).href)
+    if (at < 0) continue
+    const match = /:(\d+):\d+\)?\s*$/.exec(frame.slice(at))
+    if (!match) continue
+    const { sourceLine } = await import('../script/load.js')
+    const line = await sourceLine(path, Number(match[1]))
+    return line === undefined ? shown : `${shown}:${line}`
+  }
+  return undefined
 }
 
 /**

@@ -67,6 +67,7 @@ export async function renderScript(
       script += terminate(rowChangeSql(driver, ref, change, driver.literal))
     },
     failedStatement: () => undefined,
+    baseDir: options.baseDir,
     log: options.log,
   })
   return script

@@ -218,6 +218,7 @@ class OnlineSession implements Session {
           executed.length = 0
           recording = true
         },
+        baseDir: options.baseDir,
         failedStatement: (error) => {
           for (
             let e: unknown = error;

@@ -1,5 +1,5 @@
 import type { CommandContext } from '../program.js'
-import { xOption } from '../program.js'
+import { verboseOption, xOption } from '../program.js'
 
 interface StampFlags {
   sql?: boolean
@@ -17,6 +17,7 @@ export function stampCommand({ program, out, open }: CommandContext): void {
     .option('--sql', 'write the SQL script instead')
     .option('--purge', 'delete every row first (also rows naming unknown revisions)')
     .option('--tag <tag>', 'tag passed to migrations')
+    .addOption(verboseOption())
     .addOption(xOption())
     .action(async (revisions: string[], flags: StampFlags) => {
       const retort = await open(flags)
