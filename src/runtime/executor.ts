@@ -114,7 +114,8 @@ async function failingLine(
   const stack = error instanceof Error ? (error.stack ?? '') : ''
   const path = resolve(baseDir ?? '.', shown)
   for (const frame of stack.split('\n')) {
-    const at = frame.indexOf(path) >= 0 ? frame.indexOf(path) : frame.indexOf(pathToFileURL(path).href)
+    const at =
+      frame.indexOf(path) >= 0 ? frame.indexOf(path) : frame.indexOf(pathToFileURL(path).href)
     if (at < 0) continue
     const match = /:(\d+):\d+\)?\s*$/.exec(frame.slice(at))
     if (!match) continue

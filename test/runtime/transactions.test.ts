@@ -212,7 +212,10 @@ for (const db of testDatabases()) {
           const seen = await inspect(db.dialect, fresh)
           try {
             const keepsFirst = transactionPerMigration || db.dialect === 'mysql'
-            assert.deepEqual(await seen.rows('alembic_version', 'version_num'), keepsFirst ? ['f1'] : [])
+            assert.deepEqual(
+              await seen.rows('alembic_version', 'version_num'),
+              keepsFirst ? ['f1'] : [],
+            )
             assert.ok(!seen.tables.includes('t3'))
             if (keepsFirst) assert.deepEqual(await seen.rows('child', 'id'), [])
           } finally {
