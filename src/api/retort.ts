@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { Kysely } from 'kysely'
 import { ConfigError, RetortError, RevisionError, UsageError } from '../errors.js'
 import {
   checkTimezone,
@@ -47,6 +48,13 @@ export interface RetortOptions {
   readonly args?: Readonly<Record<string, string>>
   /** Receives log lines (`INFO  [retort.migration] ...`, warnings); default: stderr. */
   readonly log?: (line: string) => void
+  /**
+   * A Kysely instance to migrate through instead of opening the URL: used
+   * as is (its database family read from its dialect) and never destroyed
+   * by Retort. For tests and apps that hold a live connection, e.g. to
+   * `sqlite::memory:`.
+   */
+  readonly db?: Kysely<any>
   /** `--lock-timeout`: seconds to wait for another process's migration lock, overriding the config's `lockTimeout`. */
   readonly lockTimeout?: number
 }
@@ -519,9 +527,25 @@ export class Retort {
   private dbCache: Database | undefined
   private database(): Database {
     this.requireConfig()
-    return (this.dbCache ??= new Database(this.config, this.cwd, this.options.args ?? {}, (line) =>
-      this.log(line),
+    return (this.dbCache ??= new Database(
+      this.config,
+      this.cwd,
+      this.options.args ?? {},
+      (line) => this.log(line),
+      this.options.db,
     ))
+  }
+
+  /**
+   * Release the connection Retort kept open (for `sqlite::memory:`, whose
+   * database lives as long as it); a Kysely given as `db` stays open. The
+   * instance may be used again afterwards (a new in-memory database).
+   * @example
+   * const retort = await Retort.open({ url: 'sqlite::memory:' })
+   * try { await retort.upgrade({ target: 'heads' }) } finally { await retort.close() }
+   */
+  async close(): Promise<void> {
+    await this.dbCache?.close()
   }
 
   private async migrate(

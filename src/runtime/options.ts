@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely'
 import type { DatabaseUrl } from '../config/database-url.js'
 import type { PlanStep } from '../graph/step.js'
 import type { DialectInfo } from '../ops/context.js'
@@ -28,8 +29,24 @@ export interface RuntimeOptions {
   readonly loadMigration?: ((path: string) => Promise<MigrationModule>) | undefined
 }
 
+/**
+ * A connection kept beyond one session: one Retort opened for
+ * `sqlite::memory:` (a new connection would see another, empty database),
+ * or a Kysely the application handed over (`owned: false`, never destroyed).
+ */
+export interface KeptConnection {
+  readonly db: Kysely<any>
+  readonly owned: boolean
+  /** Statements seen through Kysely's log: only for connections Retort opened. */
+  readonly tracked: boolean
+  readonly failed: WeakMap<object, string>
+  readonly executed: string[]
+}
+
 /** Options of {@link withDatabase}. */
 export interface SessionOptions extends RuntimeOptions {
+  /** Use this connection instead of opening one (and leave it open). */
+  readonly kept?: KeptConnection | undefined
   /**
    * Hold the migration lock for the whole session, taken before anything is
    * read (upgrade, downgrade, stamp): PostgreSQL advisory lock, MySQL/MariaDB

@@ -3,14 +3,15 @@ import type { Kysely, LogEvent } from 'kysely'
 import { maskSecrets, type DatabaseUrl } from '../config/database-url.js'
 import type { Dialect } from '../dialects/dialect.js'
 import { LOCK_WAIT_SECONDS } from '../dialects/connection.js'
-import { loadDialect } from '../dialects/registry.js'
+import type { DialectName } from '../dialects/names.js'
+import { dialectOfKysely, loadDialect } from '../dialects/registry.js'
 import { DatabaseError, MigrationError, RetortError } from '../errors.js'
 import type { PlanStep, RowChange } from '../graph/step.js'
 import type { DialectInfo } from '../ops/context.js'
 import { migrationContext } from './context.js'
 import { executePlan, loadPlanModules } from './executor.js'
 import { logLine } from './log.js'
-import type { Session, SessionOptions } from './options.js'
+import type { KeptConnection, Session, SessionOptions } from './options.js'
 import type { VersionTableRef } from './version-table.js'
 import {
   applyRowChange,
@@ -38,9 +39,40 @@ export async function withDatabase<T>(
   fn: (session: Session) => Promise<T>,
 ): Promise<T> {
   const dialect = await loadDialect(options.url.dialect)
-  // The SQL of failed statements, so that a migration error can show it.
+  const kept = options.kept ?? (await openConnection(options.url))
+  const { db, failed, executed } = kept
+  let connected = false
+  try {
+    return await db.connection().execute(async (connection) => {
+      connected = true
+      return withLock(dialect, connection, options, async () => {
+        const session = new OnlineSession(
+          dialect,
+          connection,
+          options,
+          failed,
+          executed,
+          kept.tracked,
+        )
+        return fn(session)
+      })
+    })
+  } catch (error) {
+    throw connected ? error : connectionError(options.url, error)
+  } finally {
+    if (options.kept === undefined) await db.destroy().catch(() => {})
+  }
+}
+
+/**
+ * Open a connection for one session, or for the life of a Retort
+ * (`sqlite::memory:`): Kysely's log records the SQL of failed statements,
+ * so that a migration error can show it, and the statements that succeeded,
+ * to say what a failure left behind.
+ */
+export async function openConnection(url: DatabaseUrl): Promise<KeptConnection> {
+  const dialect = await loadDialect(url.dialect)
   const failed = new WeakMap<object, string>()
-  // The statements that succeeded while a migration ran, to say what a failure left behind.
   const executed: string[] = []
   const log = (event: LogEvent): void => {
     if (event.level === 'error' && typeof event.error === 'object' && event.error !== null) {
@@ -49,25 +81,30 @@ export async function withDatabase<T>(
       executed.push(event.query.sql)
     }
   }
-  let db: Kysely<any>
   try {
-    db = await dialect.connect(options.url, log)
+    return { db: await dialect.connect(url, log), owned: true, tracked: true, failed, executed }
   } catch (error) {
-    throw connectionError(options.url, error)
+    throw connectionError(url, error)
   }
-  let connected = false
-  try {
-    return await db.connection().execute(async (connection) => {
-      connected = true
-      return withLock(dialect, connection, options, async () => {
-        const session = new OnlineSession(dialect, connection, options, failed, executed)
-        return fn(session)
-      })
-    })
-  } catch (error) {
-    throw connected ? error : connectionError(options.url, error)
-  } finally {
-    await db.destroy().catch(() => {})
+}
+
+/**
+ * A Kysely the application opened, used as is and never destroyed; its
+ * database family is read from its adapter.
+ */
+export async function adoptConnection(
+  db: Kysely<any>,
+): Promise<{ kept: KeptConnection; dialect: DialectName }> {
+  const dialect = await dialectOfKysely(db)
+  if (dialect === undefined) {
+    throw new DatabaseError(
+      'the Kysely instance given to Retort.open({ db }) uses an adapter Retort does not know; ' +
+        'give it a SQLite, PostgreSQL or MySQL/MariaDB dialect of Kysely',
+    )
+  }
+  return {
+    kept: { db, owned: false, tracked: false, failed: new WeakMap(), executed: [] },
+    dialect,
   }
 }
 
@@ -143,6 +180,7 @@ class OnlineSession implements Session {
     private readonly options: SessionOptions,
     private readonly failed: WeakMap<object, string>,
     private readonly executed: string[],
+    private readonly tracked: boolean,
   ) {
     this.dialect = { name: impl.name, transactionalDdl: impl.capabilities.transactionalDdl }
     this.ref = { table: options.versionTable, schema: options.versionTableSchema }
@@ -266,11 +304,18 @@ class OnlineSession implements Session {
         // Everything up to the last statement that commits implicitly (DDL) stays.
         const last = statements.findLastIndex((sql) => IMPLICIT_COMMIT.test(sql))
         const committed = statements.slice(0, last + 1)
-        // The step's row, written first, was committed by that DDL: put it back.
-        if (committed.length > 0) await this.undoRowChanges(step)
-        const rows = await this.readRows()
-        state =
-          committed.length === 0
+        // The step's row, written first, was committed by a DDL statement: put it back.
+        let rows = await this.readRows()
+        if (error.direction === 'upgrade' ? rows.includes(rev) : !rows.includes(rev)) {
+          await this.undoRowChanges(step)
+          rows = await this.readRows()
+        }
+        state = !this.tracked
+          ? `'${rev}' may be partly applied: this database commits DDL as it goes, and the ` +
+            `statements of it that ran before the failure stay committed; the version table is at ` +
+            `${showRows(rows)}. Check the database, then undo them and run the ${error.direction} ` +
+            `again, or complete the revision and run 'retort stamp ${rev}'`
+          : committed.length === 0
             ? `rolled back: the database is still at ${showRows(rows)}`
             : `'${rev}' is partly applied: this database commits DDL as it goes, and these ` +
               `statements of it stay committed:\n` +
