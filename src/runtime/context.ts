@@ -16,10 +16,11 @@ export function migrationContext(
   dialect: Dialect,
   options: Pick<RuntimeOptions, 'args' | 'tag'>,
   offline: boolean,
+  autocommit?: (fn: () => Promise<void>) => Promise<void>,
 ): MigrationContext {
   const guarded = guardTransactions(db)
   return Object.freeze({
-    op: createOperations({ db: guarded, dialect, offline }),
+    op: createOperations({ db: guarded, dialect, offline, autocommit }),
     // `op.execute` writes any statement into a script; only `db` is refused reads offline.
     db: offline ? guardTransactions(offlineDb(db)) : guarded,
     args: options.args,

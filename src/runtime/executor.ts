@@ -25,8 +25,16 @@ export interface ExecutionSink {
   rollback(): Promise<void>
   /** Called first thing in each step, inside its transaction. */
   beforeStep(step: PlanStep, index: number): void
-  /** The context handed to the step's migration. */
-  context(): MigrationContext
+  /** The context handed to the step's migration; `tx` leaves and re-enters the transaction. */
+  context(tx: TransactionControl): MigrationContext
+  /**
+   * Around a stretch outside any transaction (a revision with
+   * `transaction = false`, an `autocommitBlock`): called after the commit
+   * that ends the transaction and before the begin that resumes it, for a
+   * lock that is itself a transaction (SQLite) to commit and take it again.
+   */
+  leaveTransaction?(): Promise<void>
+  enterTransaction?(): Promise<void>
   /**
    * Called after each migration returns, inside its transaction: a failure
    * here (a deferred integrity check) is reported as the migration's.
@@ -40,38 +48,76 @@ export interface ExecutionSink {
   log(line: string): void
 }
 
+/** Lets a migration step out of the transaction (`op.autocommitBlock`). */
+export interface TransactionControl {
+  autocommit(fn: () => Promise<void>): Promise<void>
+}
+
 /**
  * Carry out `plan` through `sink`: for each step, log it, run its migration
  * and apply its row changes, inside one transaction for the run or one per
- * step. A failure rolls back the open transaction and is rethrown.
+ * step. A revision exporting `transaction = false` runs outside any (the
+ * run's transaction is committed before it and begun again after). A
+ * failure rolls back the open transaction and is rethrown.
  */
 export async function executePlan(
   plan: readonly PlanStep[],
   modules: ReadonlyMap<string, MigrationModule>,
   sink: ExecutionSink,
 ): Promise<void> {
-  if (!sink.perStep) await sink.begin()
+  let open = false
+  const begin = async (): Promise<void> => {
+    await sink.enterTransaction?.()
+    await sink.begin()
+    open = true
+  }
+  const commit = async (): Promise<void> => {
+    await sink.commit()
+    open = false
+    await sink.leaveTransaction?.()
+  }
+  const rollback = async (): Promise<void> => {
+    if (!open) return
+    open = false
+    await sink.rollback()
+  }
+  const control: TransactionControl = {
+    async autocommit(fn) {
+      const wasOpen = open
+      if (wasOpen) await commit()
+      await fn()
+      if (wasOpen) await begin()
+    },
+  }
+  const context = (): MigrationContext => sink.context(control)
+  if (!sink.perStep) await begin()
   try {
     for (const [index, step] of plan.entries()) {
-      if (sink.perStep) await sink.begin()
+      const outside =
+        step.verb !== 'stamp_revision' && modules.get(step.path!)?.transaction === false
+      if (outside && open) await commit()
+      if (sink.perStep && !outside) await begin()
       try {
         sink.beforeStep(step, index)
         sink.log(logLine(step.message ? `${stepText(step)}, ${step.message}` : stepText(step)))
         const rowsFirst = sink.rowChangesFirst === true && step.verb !== 'stamp_revision'
         if (rowsFirst) for (const change of step.rowChanges) await sink.applyRowChange(change)
-        if (step.verb !== 'stamp_revision') await runMigration(step, modules.get(step.path!)!, sink)
+        if (step.verb !== 'stamp_revision')
+          await runMigration(step, modules.get(step.path!)!, sink, context)
         if (!rowsFirst) for (const change of step.rowChanges) await sink.applyRowChange(change)
       } catch (error) {
-        if (sink.perStep) await sink.rollback()
+        if (sink.perStep) await rollback()
         throw error
       }
-      if (sink.perStep) await sink.commit()
+      if (sink.perStep && open) await commit()
+      // The run's transaction resumes after a revision run outside it (unless it was the last).
+      if (!sink.perStep && !open && index < plan.length - 1) await begin()
     }
   } catch (error) {
-    if (!sink.perStep) await sink.rollback()
+    await rollback()
     throw error
   }
-  if (!sink.perStep) await sink.commit()
+  if (open) await commit()
 }
 
 const messageOf = (error: unknown): string =>
@@ -81,11 +127,12 @@ async function runMigration(
   step: PlanStep,
   module: MigrationModule,
   sink: ExecutionSink,
+  context: () => MigrationContext,
 ): Promise<void> {
   const direction = step.verb as 'upgrade' | 'downgrade'
   const fn = module[direction] as (context: MigrationContext) => unknown
   try {
-    await fn(sink.context())
+    await fn(context())
     await sink.afterMigration()
   } catch (error) {
     const statement = sink.failedStatement(error)

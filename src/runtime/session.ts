@@ -9,7 +9,7 @@ import { DatabaseError, MigrationError, RetortError } from '../errors.js'
 import type { PlanStep, RowChange } from '../graph/step.js'
 import type { DialectInfo } from '../ops/context.js'
 import { migrationContext } from './context.js'
-import { executePlan, loadPlanModules } from './executor.js'
+import { executePlan, loadPlanModules, type TransactionControl } from './executor.js'
 import { logLine } from './log.js'
 import type { KeptConnection, Session, SessionOptions } from './options.js'
 import type { VersionTableRef } from './version-table.js'
@@ -213,7 +213,13 @@ class OnlineSession implements Session {
     // behavior.md c.7: the table exists before the first step (committed on its own).
     await ensureVersionTable(this.connection, this.impl, this.ref)
     const { impl, options, transactions, executed } = this
-    const context = migrationContext(this.connection, impl, options, false)
+    // Built once; `op.autocommitBlock` reaches the run's transaction control through `control`.
+    let control: TransactionControl | undefined
+    let outside = false
+    const context = migrationContext(this.connection, impl, options, false, (fn) => {
+      outside = true
+      return control!.autocommit(fn)
+    })
     const transactionalDdl = impl.capabilities.transactionalDdl
     const perStep = options.transactionPerMigration || !transactionalDdl
     // The step running and what it sent, for the report of a failure.
@@ -221,8 +227,8 @@ class OnlineSession implements Session {
     let completed = 0
     let stepStatements: string[] = []
     let recording = false
-    const relock =
-      options.transactionPerMigration && options.lock && impl.capabilities.lockIsTransaction
+    // A lock that is a transaction (SQLite) is committed and taken again whenever work is to be kept.
+    const relock = options.lock && impl.capabilities.lockIsTransaction
     try {
       await executePlan(plan, modules, {
         // DDL commits implicitly on MySQL/MariaDB: one transaction per step, its row written first.
@@ -232,17 +238,23 @@ class OnlineSession implements Session {
         commit: async () => {
           await transactions.commit()
           // Under a lock that is a transaction (SQLite), each revision still commits on its own.
-          if (relock) await this.commitUnderLock()
           if (perStep) completed++
         },
         rollback: () => transactions.rollback(),
         beforeStep: (step) => {
           current = step
+          outside = false
           stepStatements = []
           executed.length = 0
           recording = true
         },
-        context: () => context,
+        leaveTransaction: async () => {
+          if (relock) await this.commitUnderLock()
+        },
+        context: (tx) => {
+          control = tx
+          return context
+        },
         afterMigration: async () => {
           const problem = await impl.checkIntegrity(this.connection)
           if (problem)
@@ -273,7 +285,9 @@ class OnlineSession implements Session {
     } catch (error) {
       if (!(error instanceof MigrationError) || current === undefined) throw error
       if (recording) stepStatements.push(...executed)
-      throw await this.reportFailure(error, current, completed, stepStatements)
+      if (current.path !== undefined && modules.get(current.path)?.transaction === false)
+        outside = true
+      throw await this.reportFailure(error, current, completed, stepStatements, outside)
     } finally {
       executed.length = 0
     }
@@ -289,14 +303,19 @@ class OnlineSession implements Session {
     step: PlanStep,
     completed: number,
     statements: readonly string[],
+    outside: boolean,
   ): Promise<MigrationError> {
     const rev = error.revision
     let state: string
     try {
       if (this.impl.capabilities.transactionalDdl) {
         const rows = await this.readRows()
-        state =
-          completed > 0
+        state = outside
+          ? `'${rev}' ran outside a transaction (transaction = false or op.autocommitBlock): what ` +
+            `it did there before the failure stays, and so does what ran before it; the version ` +
+            `table is at ${showRows(rows)}. Undo its work by hand and run the ${error.direction} ` +
+            `again, or complete it and run 'retort stamp ${rev}'`
+          : completed > 0
             ? `the ${completed} revision(s) before it were committed and kept (transactionPerMigration); ` +
               `'${rev}' was rolled back: the database is at ${showRows(rows)}`
             : `rolled back: the database is still at ${showRows(rows)}`
