@@ -20,10 +20,11 @@ export default tseslint.config(
   // Which way dependencies point (ARCHITECTURE.md): graph is pure, nothing below
   // api/ imports api/ or cli/, ops/ sees dialects only through their interface,
   // dialects/ never reaches up into the runtime, the scripts or the API.
+  // One layer() per folder: flat config replaces a rule rather than merging it, so each folder lists all it may not import.
   layer(['src/graph/**'], ['node:*', 'kysely', '../script/*', '../runtime/*', '../ops/*', '../dialects/*', '../api/*', '../cli/*', '../config/*'], 'graph/ is pure: no node:*, no Kysely, no other layer'),
-  layer(['src/script/**', 'src/runtime/**', 'src/ops/**', 'src/config/**', 'src/dialects/**'], ['../cli/*', '../api/*', '../../cli/*', '../../api/*'], 'lower layers never import api/ or cli/'),
-  layer(['src/ops/**', 'src/config/**'], ['../runtime/*', '../dialects/registry.js', '../dialects/*/*'], 'ops/ and config/ see dialects only through dialects/dialect.ts and names.ts, and never the runtime'),
-  layer(['src/dialects/**'], ['../runtime/*', '../../runtime/*', '../script/*', '../../script/*', '../graph/*', '../../graph/*'], 'dialects/ describe databases: no runtime, script or graph imports'),
+  layer(['src/script/**', 'src/runtime/**'], ['../cli/*', '../api/*', '../../cli/*', '../../api/*'], 'lower layers never import api/ or cli/'),
+  layer(['src/ops/**', 'src/config/**'], ['../cli/*', '../api/*', '../runtime/*', '../dialects/registry.js', '../dialects/*/*'], 'ops/ and config/ never import api/, cli/ or the runtime, and see dialects only through dialects/dialect.ts and names.ts'),
+  layer(['src/dialects/**'], ['../cli/*', '../../cli/*', '../api/*', '../../api/*', '../runtime/*', '../../runtime/*', '../script/*', '../../script/*', '../graph/*', '../../graph/*'], 'dialects/ describe databases: no api, cli, runtime, script or graph imports'),
   layer(['src/api/**'], ['../cli/*'], 'api/ never imports cli/'),
   layer(['src/cli/commands/**'], ['../../runtime/*', '../../dialects/*', '../../graph/*', '../../script/*', '../../ops/*'], 'commands call the API: no graph logic and no SQL in cli/'),
   // A database is named only in dialects/ (names.ts holds the list); elsewhere ask a capability.

@@ -28,7 +28,10 @@ for (const file of files(root)) {
     const spec = m[3] ?? m[4]
     edges.add(resolve(dirname(file), spec).replace(/\.js$/, '.ts'))
   }
-  graph.set(file, [...edges].filter((target) => target !== file))
+  graph.set(
+    file,
+    [...edges].filter((target) => target !== file),
+  )
 }
 
 // Tarjan's strongly connected components: any component of more than one module is a cycle.
@@ -64,7 +67,15 @@ for (const v of graph.keys()) if (!info.has(v)) visit(v)
 
 if (cycles.length > 0) {
   for (const c of cycles)
-    process.stderr.write(`import cycle: ${c.map((f) => relative(root, f)).sort().join(' <-> ')}` + '\n')
+    process.stderr.write(
+      `import cycle: ${c
+        .map((f) => relative(root, f))
+        .sort()
+        .join(' <-> ')}` + '\n',
+    )
   process.exit(1)
 }
-process.stdout.write(`no import cycle among ${graph.size} modules of src/${runtimeOnly ? ' (runtime imports)' : ''}` + '\n')
+process.stdout.write(
+  `no import cycle among ${graph.size} modules of src/${runtimeOnly ? ' (runtime imports)' : ''}` +
+    '\n',
+)

@@ -16,7 +16,7 @@ export type {
 } from './api/retort.js'
 export { defineConfig, DEFAULT_VERSION_TABLE } from './config/config.js'
 export type { RetortConfig, ResolvedConfig } from './config/config.js'
-export { RevisionMap } from './graph/revision-map.js'
+export type { RevisionGraph } from './graph/revision-graph.js'
 export type { Revision } from './graph/revision-map.js'
 export type { RevisionRecord } from './graph/revision.js'
 export type { PlanStep, RowChange } from './graph/step.js'

@@ -1,18 +1,16 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Kysely } from 'kysely'
 import { ConfigError, RetortError, RevisionError, UsageError } from '../errors.js'
-import {
-  checkTimezone,
-  describeUrlSource,
-  lockTimeoutProblem,
-  type ResolvedConfig,
-} from '../config/config.js'
+import { describeUrlSource, lockTimeoutProblem, type ResolvedConfig } from '../config/config.js'
 import { findConfigFile, loadConfig } from '../config/load.js'
 import { RevisionMap, type Revision } from '../graph/revision-map.js'
+import type { RevisionGraph } from '../graph/revision-graph.js'
 import { checkIdentifier, checkRange } from '../graph/check-identifier.js'
-import { lookupName, resolveLookup, resolveRows, resolveSymbolic } from '../graph/identifiers.js'
+import { lookupName } from '../graph/identifiers.js'
+import { lookupRevisions, rowRevisions, symbolicRevisions } from '../graph/lookups.js'
+import { splitRange } from '../graph/range.js'
 import {
   currentHeads,
   historyRange,
@@ -22,15 +20,17 @@ import {
   type Plan,
 } from '../graph/plans.js'
 import type { PlanStep } from '../graph/step.js'
-import { scanVersionLocations } from '../script/scan.js'
 import {
-  formatCreateDate,
-  renderRevision,
-  revisionFileName,
-  slugify,
-  writeFileAtomic,
-} from '../script/write.js'
+  displayPath,
+  generateRevision,
+  type FileAction,
+  type RevisionResult,
+} from '../script/revision.js'
+import { scanVersionLocations } from '../script/scan.js'
+import { writeFileAtomic } from '../script/write.js'
 import { Database } from './database.js'
+
+export type { FileAction, RevisionResult } from '../script/revision.js'
 
 /** How to open a project. */
 export interface RetortOptions {
@@ -57,12 +57,6 @@ export interface RetortOptions {
   readonly db?: Kysely<any>
   /** `--lock-timeout`: seconds to wait for another process's migration lock, overriding the config's `lockTimeout`. */
   readonly lockTimeout?: number
-}
-
-/** Something a file-writing command did, in order, for the `Creating ... done` lines. */
-export interface FileAction {
-  readonly kind: 'directory' | 'file' | 'skipped'
-  readonly path: string
 }
 
 export interface InitOptions {
@@ -93,12 +87,6 @@ export interface MergeOptions {
   readonly branchLabel?: string
   readonly revId?: string
   readonly splice?: boolean
-}
-
-export interface RevisionResult {
-  readonly revision: string
-  readonly path: string
-  readonly actions: readonly FileAction[]
 }
 
 export interface MigrateOptions {
@@ -187,15 +175,16 @@ export class Retort {
    * @example
    * const graph = retort.graph(); console.log(graph.heads.map((h) => h.id))
    */
-  graph(): RevisionMap {
-    return this.loadGraph()
+  graph(): RevisionGraph {
+    return this.map()
   }
 
   /**
-   * The graph. Commands that read it need every version location to exist;
-   * `revision` and `merge` (`forWriting`) create a missing one (behavior.md a.6).
+   * The graph with the index-based internals the planners work on. Commands
+   * that read it need every version location to exist; `revision` and
+   * `merge` (`forWriting`) create a missing one (behavior.md a.6).
    */
-  private loadGraph(forWriting = false): RevisionMap {
+  private map(forWriting = false): RevisionMap {
     if (!this.graphCache) {
       this.requireConfig()
       if (!forWriting) this.checkVersionLocations()
@@ -266,23 +255,12 @@ export class Retort {
    * await retort.revision({ message: 'add account table', head: 'shoppingcart@head' })
    */
   async revision(options: RevisionOptions): Promise<RevisionResult> {
-    const graph = this.loadGraph(true)
-    const head = options.head ?? 'head'
-    checkIdentifier(head)
+    const graph = this.map(true)
+    if (options.head !== undefined) checkIdentifier(options.head)
     for (const d of options.dependsOn ?? []) checkIdentifier(d)
-    let parents: number[]
-    try {
-      parents = resolveLookup(graph, head)
-    } catch (e) {
-      if (head === 'head' && e instanceof RevisionError && /heads/.test(e.message)) {
-        throw new RevisionError(
-          'Multiple heads are present; please specify the head revision on which the new revision should be ' +
-            "based ('--head <rev>' or '--head <label>@head'), or perform a merge",
-        )
-      }
-      throw e
-    }
-    return this.writeRevision(graph, parents, options)
+    // `head` (the default) gets revision's own "several heads" message.
+    const head = options.head === undefined || options.head === 'head' ? undefined : [options.head]
+    return generateRevision(graph, this.project(), { ...options, parents: head })
   }
 
   /**
@@ -291,12 +269,15 @@ export class Retort {
    * await retort.merge({ revisions: ['heads'], message: 'merge branches' })
    */
   async merge(options: MergeOptions): Promise<RevisionResult> {
-    const graph = this.loadGraph(true)
+    const graph = this.map(true)
     if (options.revisions.length === 0)
       throw new UsageError('merge needs at least one revision (e.g. heads)')
     for (const r of options.revisions) checkIdentifier(r)
-    const parents = options.revisions.flatMap((r) => resolveLookup(graph, r))
-    return this.writeRevision(graph, parents, { ...options, head: undefined, dependsOn: [] })
+    return generateRevision(graph, this.project(), {
+      ...options,
+      parents: options.revisions,
+      dependsOn: [],
+    })
   }
 
   /**
@@ -305,7 +286,7 @@ export class Retort {
    * retort.heads().map((r) => r.id)
    */
   heads(options: { resolveDependencies?: boolean } = {}): readonly Revision[] {
-    const graph = this.graph()
+    const graph = this.map()
     return options.resolveDependencies ? graph.realHeads : graph.heads
   }
 
@@ -315,7 +296,7 @@ export class Retort {
    * for (const bp of retort.branches()) console.log(bp.id, bp.children.map((c) => c.id))
    */
   branches(): readonly Revision[] {
-    return historyRange(this.graph(), undefined).filter((r) => r.isBranchPoint)
+    return historyRange(this.map(), undefined).filter((r) => r.isBranchPoint)
   }
 
   /**
@@ -324,10 +305,12 @@ export class Retort {
    * await retort.history({ range: 'shoppingcart@base:' })
    */
   async history(options: HistoryOptions = {}): Promise<HistoryEntry[]> {
-    const graph = this.graph()
+    const graph = this.map()
     if (options.range !== undefined) checkRange(options.range)
+    const sides = options.range === undefined ? undefined : splitRange(options.range)
     const needsRows =
-      options.indicateCurrent || (options.range ?? '').split(':').includes('current')
+      options.indicateCurrent ||
+      (sides ? [sides.start, sides.end] : [options.range]).includes('current')
     const rows = needsRows ? await this.readRows() : []
     const list = historyRange(graph, options.range, () => rows)
     const current = new Set(options.indicateCurrent ? rows : [])
@@ -340,12 +323,10 @@ export class Retort {
    * await retort.show('ae10@head')
    */
   async show(name: string): Promise<readonly Revision[]> {
-    const graph = this.graph()
+    const graph = this.map()
     checkIdentifier(name)
-    if (name === 'current') {
-      return resolveRows(graph, await this.readRows()).map((i) => graph.revisions[i]!)
-    }
-    return resolveLookup(graph, name).map((i) => graph.revisions[i]!)
+    if (name === 'current') return rowRevisions(graph, await this.readRows())
+    return lookupRevisions(graph, name)
   }
 
   /**
@@ -390,7 +371,7 @@ export class Retort {
    * await retort.stamp({ revisions: ['heads'] })
    */
   async stamp(options: StampOptions): Promise<MigrateResult> {
-    const graph = this.graph()
+    const graph = this.map()
     if (options.revisions.length === 0) throw new UsageError('stamp needs at least one revision')
     for (const r of options.revisions) {
       if (options.sql) checkOfflineRange(r)
@@ -401,18 +382,15 @@ export class Retort {
         throw new RevisionError(
           "Can't use --purge with --sql mode; stamp --sql assumes the rows of its START",
         )
-      const starts = new Set(
-        options.revisions.map((r) => (r.includes(':') ? r.slice(0, r.indexOf(':')) : undefined)),
-      )
+      const ranges = options.revisions.map((r) => ({ text: r, sides: splitRange(r) }))
+      const starts = new Set(ranges.map((r) => r.sides?.start))
       if (starts.size > 1) {
         throw new RevisionError(
           'Stamp operation with --sql only supports a single starting revision at a time',
         )
       }
       const start = [...starts][0]
-      const targets = options.revisions.map((r) =>
-        r.includes(':') ? r.slice(r.indexOf(':') + 1) : r,
-      )
+      const targets = ranges.map((r) => r.sides?.end ?? r.text)
       const rows = this.offlineStart(start)
       const plan = planStamp(graph, rows, targets)
       return this.offline(plan, rows.length === 0, options.tag)
@@ -435,7 +413,7 @@ export class Retort {
    * (await retort.current()).map((r) => r.id)
    */
   async current(options: { logDatabase?: boolean } = {}): Promise<readonly Revision[]> {
-    const graph = this.graph()
+    const graph = this.map()
     if (options.logDatabase) this.logDatabase()
     return currentHeads(graph, await this.readRows())
   }
@@ -552,7 +530,7 @@ export class Retort {
     direction: 'upgrade' | 'downgrade',
     options: MigrateOptions,
   ): Promise<MigrateResult> {
-    const graph = this.graph()
+    const graph = this.map()
     if (options.sql) checkOfflineRange(options.target)
     else checkIdentifier(options.target)
     const plan = (rows: readonly string[], target: string): Plan =>
@@ -560,14 +538,14 @@ export class Retort {
         ? planUpgrade(graph, rows, target)
         : planDowngrade(graph, rows, target)
     if (options.sql) {
-      const colon = options.target.indexOf(':')
-      if (direction === 'downgrade' && colon < 0) {
+      const sides = splitRange(options.target)
+      if (direction === 'downgrade' && !sides) {
         throw new RevisionError(
           "downgrade with --sql requires <fromrev>:<torev>, e.g. 'heads:base'",
         )
       }
-      const start = colon < 0 ? undefined : options.target.slice(0, colon)
-      const target = colon < 0 ? options.target : options.target.slice(colon + 1)
+      const start = sides?.start
+      const target = sides?.end ?? options.target
       const rows = this.offlineStart(start)
       const p = plan(rows, target)
       this.warnAll(p)
@@ -585,7 +563,7 @@ export class Retort {
   /** START of an offline range: the single row the script assumes (behavior.md e). */
   private offlineStart(start: string | undefined): string[] {
     if (start === undefined || start === '' || start === 'base') return []
-    const graph = this.graph()
+    const graph = this.map()
     if (start === 'current')
       throw new RevisionError(
         "Can't locate revision identified by 'current' (offline mode has no database)",
@@ -594,14 +572,14 @@ export class Retort {
       lookupName(graph, start.slice(0, start.indexOf('@')))
       return []
     }
-    const found = resolveSymbolic(graph, start)
+    const found = symbolicRevisions(graph, start).map((r) => r.id)
     if (found.length > 1) {
       throw new RevisionError(
-        `Multiple heads are present for the starting revision '${start}' (${found.map((f) => graph.revisions[f]!.id).join(', ')}); ` +
+        `Multiple heads are present for the starting revision '${start}' (${found.join(', ')}); ` +
           `an offline script starts from one revision`,
       )
     }
-    return found.map((f) => graph.revisions[f]!.id)
+    return found
   }
 
   private async offline(
@@ -621,128 +599,13 @@ export class Retort {
     this.log(`WARNI [retort.migration] ${message}`)
   }
 
-  private async writeRevision(
-    graph: RevisionMap,
-    parents: number[],
-    options: RevisionOptions,
-  ): Promise<RevisionResult> {
-    const revId = options.revId ?? globalThis.crypto.randomUUID().replaceAll('-', '').slice(-12)
-    const bad = revId.match(/[@\-+:]/g)
-    if (bad || revId === '') {
-      throw new RevisionError(
-        `Character(s) ${[...new Set(bad ?? [])].map((c) => `'${c}'`).join(', ')} not allowed in revision identifier '${revId}'; ` +
-          'ids may not contain @ - + :',
-      )
-    }
-    if (graph.byName(revId)) {
-      throw new RevisionError(
-        `Revision id '${revId}' is already used by ${graph.byName(revId)!.path}; choose another --rev-id`,
-      )
-    }
-    if (new Set(parents).size !== parents.length)
-      throw new RevisionError('Duplicate head revisions specified')
-    if (!options.splice) {
-      for (const p of parents) {
-        const rev = graph.revisions[p]!
-        if (!rev.isHead) {
-          throw new RevisionError(
-            `Revision ${rev.id} is not a head revision; please specify --splice to create a new branch from this revision`,
-          )
-        }
-      }
-    }
-    const label = options.branchLabel
-    if (label !== undefined) {
-      if (label === '' || /[@:+\-\s]/.test(label)) {
-        throw new RevisionError(
-          `Branch label '${label}' may not be empty or contain @ : + - or whitespace`,
-        )
-      }
-      const owner = graph.byName(label)
-      if (owner)
-        throw new RevisionError(
-          `Branch name '${label}' is already used by revision ${owner.id} (${owner.path}); pick another label`,
-        )
-      if (label === revId)
-        throw new RevisionError(`Branch name '${label}' equals the new revision's id`)
-    }
-    const dependsOn = (options.dependsOn ?? []).map((d) => {
-      const found = resolveSymbolic(graph, d)
-      if (found.length !== 1)
-        throw new RevisionError(`--depends-on '${d}' must name exactly one revision`)
-      const rev = graph.revisions[found[0]!]!
-      return rev.declaredLabels.includes(d) ? d : rev.id
-    })
-
-    checkTimezone(this.config, this.cwd)
-    const { dir, actions } = this.targetFolder(graph, parents, options.versionPath)
-    const message = options.message ?? ''
-    const now = new Date()
-    const fileName = revisionFileName({
-      rev: revId,
-      slug: slugify(message, this.config.truncateSlugLength),
-      fileTemplate: this.config.fileTemplate,
-      date: now,
-      timezone: this.config.timezone,
-      extension: '.ts',
-    })
-    const path = join(dir, fileName)
-    const text = renderRevision(this.templateText(), {
-      message,
-      revision: revId,
-      downRevisions: parents.map((p) => graph.revisions[p]!.id),
-      branchLabels: label === undefined ? [] : [label],
-      dependsOn,
-      createDate: formatCreateDate(now, this.config.timezone),
-    })
-    for (const a of actions)
-      if (a.kind === 'directory') mkdirSync(resolve(this.cwd, a.path), { recursive: true })
-    writeFileAtomic(path, text)
-    return {
-      revision: revId,
-      path: this.display(path),
-      actions: [...actions, { kind: 'file', path: this.display(path) }],
-    }
-  }
-
-  /** Folder for a new file (behavior.md a.6). */
-  private targetFolder(
-    graph: RevisionMap,
-    parents: readonly number[],
-    versionPath: string | undefined,
-  ): { dir: string; actions: FileAction[] } {
-    const locations = this.config.versionLocations
-    let dir: string
-    if (versionPath !== undefined) {
-      const wanted = resolve(this.cwd, versionPath)
-      if (!locations.includes(wanted)) {
-        throw new RevisionError(
-          `Path ${versionPath} is not represented in current version locations (${locations.map((l) => this.display(l)).join(', ')})`,
-        )
-      }
-      dir = wanted
-    } else if (locations.length === 1) {
-      dir = locations[0]!
-    } else if (parents.length > 0) {
-      dir = graph.revisions[parents[0]!]!.record.versionLocation
-    } else {
-      throw new RevisionError('Multiple version locations present, please specify --version-path')
-    }
-    return { dir, actions: existsSync(dir) ? [] : [{ kind: 'directory', path: this.display(dir) }] }
-  }
-
-  private templateText(): string {
-    const own = join(this.config.scriptLocation, 'script.ts.tmpl')
-    return readFileSync(
-      existsSync(own) ? own : join(TEMPLATES_DIR, 'generic', 'script.ts.tmpl'),
-      'utf8',
-    )
+  private project(): { config: ResolvedConfig; cwd: string; templatesDir: string } {
+    return { config: this.config, cwd: this.cwd, templatesDir: TEMPLATES_DIR }
   }
 
   /** A path as printed: relative to the working directory when inside it. */
   private display(path: string): string {
-    const rel = relative(this.cwd, path)
-    return (rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path).split('\\').join('/')
+    return displayPath(this.cwd, path)
   }
 }
 

@@ -13,6 +13,7 @@ import type { Revision, RevisionMap } from './revision-map.js'
 import { downgradeRowChanges, upgradeRowChanges } from './rows.js'
 import type { PlanStep, RowChange } from './step.js'
 import { orderWalk } from './walk.js'
+import { splitRange } from './range.js'
 
 /** A plan and the warnings met while making it. */
 export interface Plan {
@@ -383,13 +384,13 @@ export function historyRange(
   let startText = ''
   let endText = ''
   if (range !== undefined) {
-    const colon = range.indexOf(':')
-    if (colon < 0)
+    const sides = splitRange(range)
+    if (!sides)
       throw new RevisionError(
         `History range requires [start]:[end], [start]:, or :[end] (got '${range}')`,
       )
-    startText = range.slice(0, colon).trim()
-    endText = range.slice(colon + 1).trim()
+    startText = sides.start.trim()
+    endText = sides.end.trim()
   }
   if (startText === 'current' && endText === 'current') {
     throw new ResolutionError(

@@ -2,10 +2,10 @@ import { GraphError } from '../errors.js'
 import { messageOf, type RevisionRecord } from './revision.js'
 
 /** Characters that are syntax in identifiers and so may not appear in a revision id (behavior.md a.1). */
-const ID_SYNTAX = /[@\-+:]/g
+export const ID_SYNTAX = /[@\-+:]/g
 const HAS_ID_SYNTAX = /[@\-+:]/
 /** Labels may not contain these either, nor whitespace (behavior.md a.5, Retort rule). */
-const LABEL_SYNTAX = /[@\-+:\s]/
+export const LABEL_SYNTAX = /[@\-+:\s]/
 
 /** A revision inside the graph: the record plus everything derived from its neighbours. */
 export interface Revision {

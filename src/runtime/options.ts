@@ -41,6 +41,8 @@ export interface KeptConnection {
   readonly tracked: boolean
   readonly failed: WeakMap<object, string>
   readonly executed: string[]
+  /** How many statements were sent (tracked connections only). */
+  readonly sent: { statements: number }
 }
 
 /** Options of {@link withDatabase}. */

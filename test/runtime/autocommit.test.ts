@@ -128,7 +128,7 @@ describe('work outside the transaction in --sql scripts', () => {
       })
       const run = await p.run('upgrade heads --sql')
       assert.equal(run.code, 0, run.stderr)
-      const body = run.stdout.replace(/^[^]*?-- Running upgrade  -> aaaa0001\n\n/, '')
+      const body = run.stdout.replace(/^[^]*?-- Running upgrade {2}-> aaaa0001\n\n/, '')
       assert.equal(
         body,
         [
