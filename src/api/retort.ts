@@ -1,11 +1,13 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { Kysely } from 'kysely'
 import { ConfigError, RetortError, RevisionError, UsageError } from '../errors.js'
-import type { ResolvedConfig } from '../config/config.js'
-import { loadConfig } from '../config/load.js'
+import { describeUrlSource, lockTimeoutProblem, type ResolvedConfig } from '../config/config.js'
+import { findConfigFile, loadConfig } from '../config/load.js'
 import type { RevisionMap, Revision } from '../graph/revision-map.js'
 import type { RevisionGraph } from '../graph/revision-graph.js'
+import { checkIdentifier, checkRange } from '../graph/check-identifier.js'
 import { lookupName } from '../graph/identifiers.js'
 import { lookupRevisions, rowRevisions, symbolicRevisions } from '../graph/lookups.js'
 import { splitRange } from '../graph/range.js'
@@ -33,19 +35,31 @@ export type { FileAction, RevisionResult } from '../script/revision.js'
 
 /** How to open a project. */
 export interface RetortOptions {
-  /** Working directory; the config is looked up here. Default: process.cwd(). */
+  /** Working directory; the config is looked up here, then in its parents up to the project root. Default: process.cwd(). */
   readonly cwd?: string | undefined
   /** Path of the config file (`-c`). */
   readonly config?: string | undefined
   /** Database URL overriding the config (`--url`). */
   readonly url?: string | undefined
+  /** Environment for `RETORT_DATABASE_URL` / `DATABASE_URL`; a `.env` file adds to it. Default: process.env. */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined
+  /** `--env-file`: load this file instead of the `.env` beside the config. */
+  readonly envFile?: string | undefined
   /** `-x KEY=VALUE` pairs handed to migrations as `context.args`. */
   readonly args?: Readonly<Record<string, string>> | undefined
   /** Receives log lines (`INFO  [retort.migration] ...`, warnings); default: stderr. */
   readonly log?: ((line: string) => void) | undefined
   /** Told when each step of an online upgrade, downgrade or stamp starts and ends (progress, durations). */
   readonly onStep?: ((event: StepEvent) => void) | undefined
+  /**
+   * A Kysely instance to migrate through instead of opening the URL: used
+   * as is (its database family read from its dialect) and never destroyed
+   * by Retort. For tests and apps that hold a live connection, e.g. to
+   * `sqlite::memory:`.
+   */
+  readonly db?: Kysely<any> | undefined
+  /** `--lock-timeout`: seconds to wait for another process's migration lock, overriding the config's `lockTimeout`. */
+  readonly lockTimeout?: number | undefined
 }
 
 export interface InitOptions {
@@ -140,7 +154,9 @@ export class Retort {
   }
 
   /**
-   * Load the config (or defaults when there is none) without touching the database.
+   * Load the config without touching the database. Without a config file,
+   * only `init` and `listTemplates` work; the other methods fail with a
+   * ConfigError saying to run `init` or pass `config`.
    * @example
    * const retort = await Retort.open({ cwd: process.cwd(), url: 'sqlite:./dev.db' })
    */
@@ -151,8 +167,12 @@ export class Retort {
       configPath: options.config,
       url: options.url,
       env: options.env ?? process.env,
+      envFile: options.envFile,
     })
-    return new Retort(config, cwd, options)
+    if (options.lockTimeout === undefined) return new Retort(config, cwd, options)
+    const problem = lockTimeoutProblem(options.lockTimeout)
+    if (problem) throw new UsageError(`--lock-timeout ${problem}`)
+    return new Retort({ ...config, lockTimeout: options.lockTimeout }, cwd, options)
   }
 
   /**
@@ -164,9 +184,15 @@ export class Retort {
     return this.map()
   }
 
-  /** The graph with the index-based internals the planners work on. */
-  private map(): RevisionMap {
+  /**
+   * The graph with the index-based internals the planners work on. Commands
+   * that read it need every version location to exist; `revision` and
+   * `merge` (`forWriting`) create a missing one (behavior.md a.6).
+   */
+  private map(forWriting = false): RevisionMap {
     if (!this.graphCache) {
+      this.requireConfig()
+      if (!forWriting) this.checkVersionLocations()
       const { map, warnings } = readGraph({
         locations: this.config.versionLocations,
         recursive: this.config.recursiveVersionLocations,
@@ -211,7 +237,10 @@ export class Retort {
       writeFileAtomic(target, readFileSync(join(source, name), 'utf8'))
       actions.push({ kind: 'file', path: this.display(target) })
     }
-    const configPath = this.config.configPath ?? join(this.cwd, 'retort.config.ts')
+    // A config found in a parent folder belongs to another project: init writes its own here.
+    const configPath =
+      (this.options.config !== undefined ? this.config.configPath : findConfigFile(this.cwd)) ??
+      join(this.cwd, 'retort.config.ts')
     if (existsSync(configPath)) {
       actions.push({ kind: 'skipped', path: this.display(configPath) })
     } else {
@@ -231,9 +260,12 @@ export class Retort {
    * await retort.revision({ message: 'add account table', head: 'shoppingcart@head' })
    */
   async revision(options: RevisionOptions): Promise<RevisionResult> {
+    const graph = this.map(true)
+    if (options.head !== undefined) checkIdentifier(options.head)
+    for (const d of options.dependsOn ?? []) checkIdentifier(d)
     // `head` (the default) gets revision's own "several heads" message.
     const head = options.head === undefined || options.head === 'head' ? undefined : [options.head]
-    return generateRevision(this.map(), this.project(), { ...options, parents: head })
+    return generateRevision(graph, this.project(), { ...options, parents: head })
   }
 
   /**
@@ -242,9 +274,11 @@ export class Retort {
    * await retort.merge({ revisions: ['heads'], message: 'merge branches' })
    */
   async merge(options: MergeOptions): Promise<RevisionResult> {
+    const graph = this.map(true)
     if (options.revisions.length === 0)
       throw new UsageError('merge needs at least one revision (e.g. heads)')
-    return generateRevision(this.map(), this.project(), {
+    for (const r of options.revisions) checkIdentifier(r)
+    return generateRevision(graph, this.project(), {
       ...options,
       parents: options.revisions,
       dependsOn: [],
@@ -277,6 +311,7 @@ export class Retort {
    */
   async history(options: HistoryOptions = {}): Promise<HistoryEntry[]> {
     const graph = this.map()
+    if (options.range !== undefined) checkRange(options.range)
     const sides = options.range === undefined ? undefined : splitRange(options.range)
     const needsRows =
       options.indicateCurrent ||
@@ -294,6 +329,7 @@ export class Retort {
    */
   async show(name: string): Promise<readonly Revision[]> {
     const graph = this.map()
+    checkIdentifier(name)
     if (name === 'current') return rowRevisions(graph, await this.readRows())
     return lookupRevisions(graph, name)
   }
@@ -342,6 +378,10 @@ export class Retort {
   async stamp(options: StampOptions): Promise<MigrateResult> {
     const graph = this.map()
     if (options.revisions.length === 0) throw new UsageError('stamp needs at least one revision')
+    for (const r of options.revisions) {
+      if (options.sql) checkOfflineRange(r)
+      else checkIdentifier(r)
+    }
     if (options.sql) {
       if (options.purge)
         throw new RevisionError(
@@ -360,6 +400,7 @@ export class Retort {
       const plan = planStamp(graph, rows, targets)
       return this.offline(plan, rows.length === 0, options.tag)
     }
+    this.logDatabase()
     const timed = this.timed(options.tag)
     return this.database().session(timed.options, async (session) => {
       if (options.purge) await session.purge()
@@ -373,11 +414,13 @@ export class Retort {
 
   /**
    * The applied heads (with revisions applied only through dependencies).
+   * `logDatabase` first logs which database is read and where its URL came from.
    * @example
    * (await retort.current()).map((r) => r.id)
    */
-  async current(): Promise<readonly Revision[]> {
+  async current(options: { logDatabase?: boolean } = {}): Promise<readonly Revision[]> {
     const graph = this.map()
+    if (options.logDatabase) this.logDatabase()
     return currentHeads(graph, await this.readRows())
   }
 
@@ -427,16 +470,79 @@ export class Retort {
     return this.database().maskedUrl
   }
 
-  /** Rows of the version table in the order the database returns them ([] when there is no table). */
+  /**
+   * Where the database URL came from (`--url`, `DATABASE_URL in .env`, `retort.config.ts`, ...).
+   * @example
+   * console.log(`${retort.maskedUrl()} (from ${retort.urlSource()})`)
+   */
+  urlSource(): string {
+    return describeUrlSource(this.config, this.cwd)
+  }
+
+  /**
+   * Rows of the version table in the order the database returns them ([] when
+   * there is no table, or no SQLite file: reading never creates one).
+   */
   async readRows(): Promise<string[]> {
-    return this.database().session({ lock: false }, (s) => s.readRows())
+    const database = this.database()
+    if (!database.mayExist()) return []
+    return database.session({ lock: false }, (s) => s.readRows())
+  }
+
+  /** The first log line of a command that reads or changes the database: which one, and why that one. */
+  private logDatabase(): void {
+    this.log(`INFO  [retort.migration] Database: ${this.maskedUrl()} (from ${this.urlSource()})`)
+  }
+
+  /** Graph and database commands need a config: without one, the folder is probably the wrong one. */
+  private requireConfig(): void {
+    if (this.config.configPath !== undefined) return
+    throw new ConfigError(
+      `no retort.config.* in ${this.cwd} or its parents; run 'retort init' or pass -c FILE`,
+    )
+  }
+
+  /**
+   * Every configured version location must exist (a typo in `scriptLocation`
+   * must not read as an empty history).
+   */
+  private checkVersionLocations(): void {
+    for (const location of this.config.versionLocations) {
+      if (existsSync(location)) continue
+      const shown = this.display(location)
+      const from =
+        this.config.configPath === undefined
+          ? ''
+          : ` (configured in ${this.display(this.config.configPath)})`
+      throw new ConfigError(
+        `version location ${shown} does not exist${from}; check scriptLocation and versionLocations, ` +
+          `or create the folder ('retort init' makes one, 'retort revision --version-path ${shown}' too)`,
+      )
+    }
   }
 
   private dbCache: Database | undefined
   private database(): Database {
-    return (this.dbCache ??= new Database(this.config, this.cwd, this.options.args ?? {}, (line) =>
-      this.log(line),
+    this.requireConfig()
+    return (this.dbCache ??= new Database(
+      this.config,
+      this.cwd,
+      this.options.args ?? {},
+      (line) => this.log(line),
+      this.options.db,
     ))
+  }
+
+  /**
+   * Release the connection Retort kept open (for `sqlite::memory:`, whose
+   * database lives as long as it); a Kysely given as `db` stays open. The
+   * instance may be used again afterwards (a new in-memory database).
+   * @example
+   * const retort = await Retort.open({ url: 'sqlite::memory:' })
+   * try { await retort.upgrade({ target: 'heads' }) } finally { await retort.close() }
+   */
+  async close(): Promise<void> {
+    await this.dbCache?.close()
   }
 
   private async migrate(
@@ -444,6 +550,8 @@ export class Retort {
     options: MigrateOptions,
   ): Promise<MigrateResult> {
     const graph = this.map()
+    if (options.sql) checkOfflineRange(options.target)
+    else checkIdentifier(options.target)
     const plan = (rows: readonly string[], target: string): Plan =>
       direction === 'upgrade'
         ? planUpgrade(graph, rows, target)
@@ -462,6 +570,7 @@ export class Retort {
       this.warnAll(p)
       return this.offline(p, rows.length === 0, options.tag)
     }
+    this.logDatabase()
     const timed = this.timed(options.tag)
     return this.database().session(timed.options, async (session) => {
       const p = plan(await session.readRows(), options.target)
@@ -531,4 +640,13 @@ export class Retort {
   private display(path: string): string {
     return displayPath(this.cwd, path)
   }
+}
+
+/** `[START:]TARGET` of an offline command: START may be empty (an empty database), TARGET may not. */
+function checkOfflineRange(text: string): void {
+  const colon = text.indexOf(':')
+  if (colon < 0) return checkIdentifier(text)
+  const start = text.slice(0, colon)
+  if (start !== '') checkIdentifier(start)
+  checkIdentifier(text.slice(colon + 1))
 }

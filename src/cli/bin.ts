@@ -22,14 +22,17 @@ if (argv.length === 1 && argv[0] === '--version') {
     if (pending === '') return
     const text = pending
     pending = ''
-    process.stderr.write(text)
+    toStderr(text)
   }
   const { main } = await import('./main.js')
+  const { pipeWriter } = await import('./streams.js')
+  const toStdout = pipeWriter(process.stdout)
+  const toStderr = pipeWriter(process.stderr)
   try {
     process.exitCode = await main(argv, {
       stdout: (text) => {
         flush()
-        process.stdout.write(text)
+        toStdout(text)
       },
       stderr: (text) => {
         pending += text

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
+import { maskSecrets } from '../config/database-url.js'
 import { RetortError, UsageError } from '../errors.js'
 import { branchesCommand } from './commands/branches.js'
 import { currentCommand } from './commands/current.js'
@@ -16,7 +17,7 @@ import { stampCommand } from './commands/stamp.js'
 import { statusCommand } from './commands/status.js'
 import { upgradeCommand } from './commands/upgrade.js'
 import { configureHelp, pointToCommandHelp } from './help.js'
-import { errorJson, usageErrorJson } from './json.js'
+import { errorJson, jsonText, usageErrorJson } from './json.js'
 import {
   collect,
   commandContext,
@@ -67,8 +68,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       'config file (default: retort.config.* in the working directory)',
     )
     .option('--url <url>', 'database URL, overriding the config and RETORT_DATABASE_URL')
+    .option('--env-file <file>', 'load this file instead of the .env beside the config')
+    .option(
+      '--lock-timeout <seconds>',
+      "seconds to wait for another process's migration lock (default: lockTimeout, 600)",
+    )
     .option('-x <key=value>', 'argument for migrations (context.args); repeatable', collect)
-    .option('-q, --quiet', 'print nothing but errors')
+    .option('-q, --quiet', 'silence the log; results and errors still print')
     .option('--json', 'print one JSON document on stdout (see the README for its fields)')
     .exitOverride()
   const context = commandContext(program, io, argv)
@@ -91,12 +97,29 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return context.exitCode()
   } catch (e) {
     context.closeLog()
-    return exitCode(e, program, context)
+    // Every URL a failure message may echo: its passwords are hidden wherever they appear.
+    const secretUrls = [
+      program.opts<{ url?: string }>().url,
+      io.env.RETORT_DATABASE_URL,
+      io.env.DATABASE_URL,
+      context.opened()?.config.url,
+    ]
+    const safe = (text: string): string => maskSecrets(text, secretUrls)
+    const code = exitCode(e, program, context, safe)
+    // --verbose (upgrade, downgrade, stamp; -v elsewhere is the listing's) or RETORT_DEBUG=1.
+    const verbose = argv.includes('--verbose') || /^(1|true|yes)$/i.test(io.env.RETORT_DEBUG ?? '')
+    if (verbose && e instanceof RetortError) io.stderr(`${safe(stackWithCauses(e))}\n`)
+    return code
   }
 }
 
 /** Map an error to its exit code and message (style: RetortError 1, UsageError 2, anything else a bug). */
-function exitCode(e: unknown, program: Command, context: CliRun): number {
+function exitCode(
+  e: unknown,
+  program: Command,
+  context: CliRun,
+  safe: (text: string) => string,
+): number {
   const { io } = context
   if (e instanceof CommanderError) {
     if (
@@ -108,22 +131,36 @@ function exitCode(e: unknown, program: Command, context: CliRun): number {
     if (context.json()) context.outJson(usageErrorJson(e.message))
     return 2
   }
-  if (context.json()) context.outJson(errorJson(e))
+  if (context.json()) io.stdout(safe(jsonText(errorJson(e))))
   if (e instanceof UsageError) {
     const command = program.args[0]
     const pointer = program.commands.some((c) => c.name() === command)
       ? `retort ${command} --help`
       : 'retort --help'
-    io.stderr(`usage error: ${e.message}\n(run '${pointer}' for usage)\n`)
+    io.stderr(`usage error: ${safe(e.message)}\n(run '${pointer}' for usage)\n`)
     return 2
   }
   if (e instanceof RetortError) {
-    io.stderr(`${context.errPaint.failed('FAILED:')} ${e.message}\n`)
+    io.stderr(`${context.errPaint.failed('FAILED:')} ${safe(e.message)}\n`)
     return 1
   }
   const err = e as Error
-  io.stderr(`${err?.stack ?? String(e)}\n\nThis is a bug in Retort, please report it.\n`)
+  io.stderr(`${safe(err?.stack ?? String(e))}\n\nThis is a bug in Retort, please report it.\n`)
   return 1
+}
+
+/** The error's stack, then each cause's, for `--verbose`. */
+function stackWithCauses(error: Error): string {
+  const parts = [error.stack ?? `${error.name}: ${error.message}`]
+  const seen = new Set<unknown>([error])
+  for (let cause = error.cause; cause !== undefined && !seen.has(cause); ) {
+    seen.add(cause)
+    parts.push(
+      `Caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`,
+    )
+    cause = cause instanceof Error ? cause.cause : undefined
+  }
+  return parts.join('\n')
 }
 
 /**

@@ -16,13 +16,13 @@ export interface CliIo {
   readonly isTTY?: { readonly stdout: boolean; readonly stderr: boolean }
 }
 
-/** What every command gets: the program, printing (silenced by -q), and the project. */
+/** What every command gets: the program, printing, and the project. */
 export interface CommandContext {
   readonly program: Command
   readonly io: CliIo
-  /** Whether `-q` was given. */
+  /** Whether `-q` was given (it silences the INFO log, never results). */
   quiet(): boolean
-  /** Print on stdout unless `-q` was given. */
+  /** Print a result on stdout (`-q` silences only the log, never results). */
   out(text: string): void
   /** Formatted revision output (ids, `(head)`, `(current)`), painted on a terminal. */
   outRevisions(text: string, retort: Retort): void
@@ -38,6 +38,8 @@ export interface CommandContext {
   setExitCode(code: number): void
   /** Open the project with the global flags and a command's own `-x` pairs. */
   open(flags?: { x?: string[] }): Promise<Retort>
+  /** The project last opened, if any (its URL is masked in failures). */
+  opened(): Retort | undefined
 }
 
 /** The context of one `main` call, with what only the wiring reads. */
@@ -53,6 +55,8 @@ export type CommandRegistration = (ctx: CommandContext) => void
 interface GlobalFlags {
   config?: string
   url?: string
+  envFile?: string
+  lockTimeout?: string
   x?: string[]
   quiet?: boolean
   json?: boolean
@@ -65,11 +69,18 @@ export const collect = (value: string, previous: string[] = []): string[] => [..
 export const xOption = (): Option =>
   new Option('-x <key=value>', 'argument for migrations; repeatable').argParser(collect)
 
+/** `--verbose` on the commands that run migrations: a failure prints its full stack and causes. */
+export const verboseOption = (): Option =>
+  new Option('--verbose', 'on failure, print the full stack with its causes (also RETORT_DEBUG=1)')
+
 /** The `Creating directory ... done` / `Generating ... done` lines of file-writing commands. */
 export function actionLine(a: FileAction): string {
   if (a.kind === 'skipped') return `File ${a.path} already exists, skipping\n`
   return `${a.kind === 'directory' ? 'Creating directory' : 'Generating'} ${a.path} ...  done\n`
 }
+
+/** `--lock-timeout 30`: a number, or NaN (refused by Retort.open with a usage error). */
+const seconds = (text: string): number => (/^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : NaN)
 
 function parseArgs(pairs: readonly string[]): Record<string, string> {
   const args: Record<string, string> = {}
@@ -97,14 +108,13 @@ export function commandContext(program: Command, io: CliIo, argv: readonly strin
   const outPaint = painter(!json && useColor(io.isTTY?.stdout ?? false, io.env))
   const errPaint = painter(useColor(io.isTTY?.stderr ?? false, io.env))
   const terminal = io.isTTY?.stderr ? new TerminalLog(io.stderr, errPaint) : undefined
-  const out = (text: string): void => {
-    if (!quiet()) io.stdout(text)
-  }
+  const out = (text: string): void => io.stdout(text)
   const logLine = (line: string): void => {
     if (quiet() && line.startsWith('INFO')) return
     if (terminal) terminal.line(line)
     else io.stderr(line + '\n')
   }
+  let last: Retort | undefined
   return {
     program,
     io,
@@ -123,17 +133,21 @@ export function commandContext(program: Command, io: CliIo, argv: readonly strin
       exitCode = code
     },
     exitCode: () => exitCode,
-    open(flags = {}) {
+    opened: () => last,
+    async open(flags = {}) {
       const g = program.opts<GlobalFlags>()
-      return Retort.open({
+      last = await Retort.open({
         cwd: io.cwd,
         config: g.config,
         url: g.url,
         env: io.env,
+        envFile: g.envFile,
+        ...(g.lockTimeout !== undefined ? { lockTimeout: seconds(g.lockTimeout) } : {}),
         args: parseArgs([...(g.x ?? []), ...(flags.x ?? [])]),
         log: logLine,
         onStep: terminal && !quiet() ? (event) => terminal.step(event) : undefined,
       })
+      return last
     },
   }
 }

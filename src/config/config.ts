@@ -37,6 +37,11 @@ export interface RetortConfig {
   truncateSlugLength?: number | undefined
   /** IANA time zone for the Create Date of new revisions. Default: local time. */
   timezone?: string | undefined
+  /**
+   * Seconds to wait for the migration lock another process holds before
+   * failing (`--lock-timeout` overrides it). Default `600`.
+   */
+  lockTimeout?: number | undefined
 }
 
 /**
@@ -68,6 +73,9 @@ export const DEFAULT_SCRIPT_LOCATION = 'migrations'
 /** The environment variable that overrides the configured URL. */
 export const DATABASE_URL_ENV = 'RETORT_DATABASE_URL'
 
+/** The conventional variable (Heroku, Render, ...) used when the config sets no URL. */
+export const FALLBACK_URL_ENV = 'DATABASE_URL'
+
 /** Where the database URL came from. */
 export type UrlSource = 'option' | 'env' | 'config' | 'default'
 
@@ -76,6 +84,10 @@ export interface ResolvedConfig {
   /** The URL as written (after `--url` / `RETORT_DATABASE_URL`); `sqlite:` paths are relative to `rootDir`. */
   readonly url: string
   readonly urlSource: UrlSource
+  /** The environment variable the URL came from (also when the config read it), if any. */
+  readonly urlVariable?: string
+  /** The `.env` file (as shown) that set {@link urlVariable}, if one did. */
+  readonly urlEnvFile?: string
   /** Absolute. */
   readonly scriptLocation: string
   /** Absolute, in configured order. */
@@ -87,6 +99,8 @@ export interface ResolvedConfig {
   readonly fileTemplate: string
   readonly truncateSlugLength: number
   readonly timezone: string | undefined
+  /** Seconds to wait for another process's migration lock. */
+  readonly lockTimeout: number
   /** Absolute path of the config file, when there is one. */
   readonly configPath?: string | undefined
   /** The folder of the config file, or the working directory without one. */
@@ -132,6 +146,17 @@ const CHECKS: Record<keyof RetortConfig, Check> = {
   // Only the shape here: asking Intl costs ~40 ms of ICU start-up on every command.
   // checkTimezone() asks Intl, for the commands that use the zone.
   timezone: (v) => (typeof v === 'string' && TIMEZONE_SHAPE.test(v) ? undefined : TIMEZONE_PROBLEM),
+  lockTimeout: (v) => lockTimeoutProblem(v),
+}
+
+/** Default of `lockTimeout`, in seconds. */
+export const DEFAULT_LOCK_TIMEOUT = 600
+
+/** What is wrong with a lock timeout (config key or `--lock-timeout`), or undefined. */
+export function lockTimeoutProblem(v: unknown): string | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 31_536_000
+    ? undefined
+    : 'must be a number of seconds (0 or more, e.g. 30)'
 }
 
 /** Keys that may also be `null`, meaning "not set". */
@@ -200,11 +225,13 @@ export interface ResolveConfigOptions {
   /** `--url`. */
   readonly url?: string | undefined
   readonly env?: Readonly<Record<string, string | undefined>> | undefined
+  /** Variables set from a `.env` file (name -> the file as shown), to say where the URL came from. */
+  readonly envFileKeys?: ReadonlyMap<string, string> | undefined
 }
 
 /**
  * Fill in defaults, make folders absolute and apply the URL overrides:
- * `--url` > `RETORT_DATABASE_URL` > the file > `sqlite:./retort.db`.
+ * `--url` > `RETORT_DATABASE_URL` > the file > `DATABASE_URL` > `sqlite:./retort.db`.
  */
 export function resolveConfig(config: RetortConfig, options: ResolveConfigOptions): ResolvedConfig {
   const rootDir = resolve(options.rootDir)
@@ -213,15 +240,26 @@ export function resolveConfig(config: RetortConfig, options: ResolveConfigOption
     ? config.versionLocations.map((location) => resolve(rootDir, location))
     : [join(scriptLocation, 'versions')]
   const envUrl = options.env?.[DATABASE_URL_ENV]
+  const fallbackUrl = options.env?.[FALLBACK_URL_ENV]
   let url: string
   let urlSource: UrlSource
+  let urlVariable: string | undefined
   if (options.url !== undefined && options.url !== '') [url, urlSource] = [options.url, 'option']
-  else if (envUrl !== undefined && envUrl !== '') [url, urlSource] = [envUrl, 'env']
-  else if (config.url !== undefined) [url, urlSource] = [config.url, 'config']
+  else if (envUrl !== undefined && envUrl !== '')
+    [url, urlSource, urlVariable] = [envUrl, 'env', DATABASE_URL_ENV]
+  else if (config.url !== undefined) {
+    ;[url, urlSource] = [config.url, 'config']
+    // A config written by `init` reads process.env.DATABASE_URL itself.
+    if (fallbackUrl !== undefined && fallbackUrl === config.url) urlVariable = FALLBACK_URL_ENV
+  } else if (fallbackUrl !== undefined && fallbackUrl !== '')
+    [url, urlSource, urlVariable] = [fallbackUrl, 'env', FALLBACK_URL_ENV]
   else [url, urlSource] = [DEFAULT_URL, 'default']
+  const urlEnvFile = urlVariable !== undefined ? options.envFileKeys?.get(urlVariable) : undefined
   return {
     url,
     urlSource,
+    ...(urlVariable !== undefined ? { urlVariable } : {}),
+    ...(urlEnvFile !== undefined ? { urlEnvFile } : {}),
     scriptLocation,
     versionLocations,
     recursiveVersionLocations: config.recursiveVersionLocations ?? false,
@@ -231,8 +269,33 @@ export function resolveConfig(config: RetortConfig, options: ResolveConfigOption
     fileTemplate: config.fileTemplate ?? DEFAULT_FILE_TEMPLATE,
     truncateSlugLength: config.truncateSlugLength ?? DEFAULT_TRUNCATE_SLUG_LENGTH,
     timezone: config.timezone,
+    lockTimeout: config.lockTimeout ?? DEFAULT_LOCK_TIMEOUT,
     ...(options.configPath !== undefined ? { configPath: resolve(options.configPath) } : {}),
     rootDir,
+  }
+}
+
+/**
+ * Where the database URL came from, for the log: `--url`, `DATABASE_URL`,
+ * `DATABASE_URL in .env`, `retort.config.ts`, ...
+ *
+ * @param cwd the folder the config path is shown relative to
+ */
+export function describeUrlSource(config: ResolvedConfig, cwd: string = config.rootDir): string {
+  const variable =
+    config.urlVariable === undefined
+      ? undefined
+      : config.urlVariable + (config.urlEnvFile !== undefined ? ` in ${config.urlEnvFile}` : '')
+  const file = config.configPath !== undefined ? showPath(config.configPath, cwd) : 'the config'
+  switch (config.urlSource) {
+    case 'option':
+      return '--url'
+    case 'env':
+      return variable ?? 'the environment'
+    case 'config':
+      return variable !== undefined ? `${variable}, read by ${file}` : file
+    case 'default':
+      return `the default: no url in ${file}, no ${FALLBACK_URL_ENV}`
   }
 }
 

@@ -10,12 +10,13 @@ import {
 } from 'node:fs'
 import { dirname, extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { parseEnv } from 'node:util'
 import { ConfigError } from '../errors.js'
 import { hash, projectCacheFolder } from '../script/cache.js'
 import { resolveConfig, showPath, validateConfig } from './config.js'
 import type { ResolvedConfig } from './config.js'
 
-/** Config file names looked up in the working directory, first found wins. */
+/** Config file names looked up in each folder, first found wins. */
 export const CONFIG_FILE_NAMES = [
   'retort.config.ts',
   'retort.config.mts',
@@ -32,14 +33,25 @@ export interface LoadConfigOptions {
   readonly configPath?: string
   /** `--url`: overrides the environment and the file. */
   readonly url?: string
-  /** For `RETORT_DATABASE_URL`; default `process.env`. */
+  /**
+   * For `RETORT_DATABASE_URL` and `DATABASE_URL`; default `process.env`.
+   * Variables from a `.env` file are added to it (never replacing one already set).
+   */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined
+  /** `--env-file`: the file to load instead of the `.env` beside the config. */
+  readonly envFile?: string | undefined
 }
 
 /**
- * Find, load, check and resolve the configuration. Without a config file
- * (and no `-c`), the defaults apply with `rootDir` = `cwd`, so that `init`
- * and `list-templates` work in an empty folder.
+ * Find, load, check and resolve the configuration. The config is looked up
+ * in `cwd` and its parents, up to the first folder holding `package.json`
+ * or `.git`. Without a config file (and no `-c`), the defaults apply with
+ * `rootDir` = `cwd` and no `configPath`, so that `init` and
+ * `list-templates` work in an empty folder (the API refuses the rest).
+ *
+ * Before the config is read, the `.env` beside it (or `envFile`) is loaded
+ * into `env`, without replacing variables already set, so that a config
+ * reading `process.env.DATABASE_URL` sees it.
  *
  * TypeScript configs are compiled once with esbuild and cached as `.mjs`
  * under the project's `node_modules/.cache/retort/` (keyed by path, mtime,
@@ -61,13 +73,84 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
       throw new ConfigError(`Config file ${options.configPath} not found`, options.configPath)
     }
   } else {
-    configPath = findConfigFile(cwd)
+    configPath = discoverConfigFile(cwd)
   }
-  if (configPath === undefined) return resolveConfig({}, { rootDir: cwd, url: options.url, env })
+  const envFileKeys = loadEnvFile(
+    env,
+    cwd,
+    options.envFile,
+    configPath === undefined ? undefined : dirname(configPath),
+  )
+  if (configPath === undefined)
+    return resolveConfig({}, { rootDir: cwd, url: options.url, env, envFileKeys })
   const shown = showPath(configPath, cwd)
   const value = await readConfigFile(configPath, shown)
   const config = validateConfig(value, shown)
-  return resolveConfig(config, { rootDir: dirname(configPath), configPath, url: options.url, env })
+  return resolveConfig(config, {
+    rootDir: dirname(configPath),
+    configPath,
+    url: options.url,
+    env,
+    envFileKeys,
+  })
+}
+
+/**
+ * The config file for a command run in `cwd`: the first of
+ * {@link CONFIG_FILE_NAMES} in `cwd`, else in its parents, stopping at the
+ * first folder that holds `package.json` or `.git` (the project root).
+ */
+export function discoverConfigFile(cwd: string): string | undefined {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const found = findConfigFile(dir)
+    if (found !== undefined) return found
+    if (existsSync(join(dir, 'package.json')) || existsSync(join(dir, '.git'))) return undefined
+    if (dirname(dir) === dir) return undefined
+  }
+}
+
+/**
+ * Load `envFile` (relative to `cwd`, must exist) or the `.env` in
+ * `configDir` (when present) into `env`, keeping variables already set.
+ * Returns the variables it set, with the file as shown.
+ */
+function loadEnvFile(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  envFile: string | undefined,
+  configDir: string | undefined,
+): Map<string, string> {
+  const set = new Map<string, string>()
+  let path: string
+  if (envFile !== undefined) {
+    path = resolve(cwd, envFile)
+    if (!existsSync(path)) {
+      throw new ConfigError(
+        `env file ${envFile} not found (from --env-file); check the path, it is taken from the working folder`,
+        envFile,
+      )
+    }
+  } else {
+    if (configDir === undefined) return set
+    path = join(configDir, '.env')
+    if (!existsSync(path)) return set
+  }
+  const shown = showPath(path, cwd)
+  let values: Record<string, string>
+  try {
+    values = parseEnv(readFileSync(path, 'utf8')) as Record<string, string>
+  } catch (error) {
+    throw new ConfigError(
+      `${shown}: the env file could not be read: ${(error as Error).message}`,
+      shown,
+    )
+  }
+  for (const [key, value] of Object.entries(values)) {
+    if (env[key] !== undefined) continue
+    env[key] = value
+    set.set(key, shown)
+  }
+  return set
 }
 
 /** The first of {@link CONFIG_FILE_NAMES} that exists in `cwd`. */

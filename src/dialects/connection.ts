@@ -35,8 +35,19 @@ export interface ConnectionHooks {
   tableExists(target: LockTarget): Statement
   /** Statement that opens a write transaction. */
   readonly beginSql: string
-  /** Take the migration lock on this connection, waiting while another session holds it. */
-  acquireLock(db: Kysely<any>, target: LockTarget): Promise<void>
+  /**
+   * Where DDL ends the transaction implicitly (MySQL/MariaDB): statements
+   * switching the session's autocommit off for a transaction and back on
+   * after it, so that what follows a DDL statement still waits for COMMIT
+   * (as under the Python drivers Alembic runs on) instead of autocommitting.
+   */
+  readonly autocommitSql?: { readonly off: string; readonly on: string }
+  /**
+   * Take the migration lock on this connection, waiting while another
+   * session holds it: `wait.announce` is called once the wait passes
+   * {@link LOCK_ANNOUNCE_SECONDS}; false when `wait.seconds` ran out.
+   */
+  acquireLock(db: Kysely<any>, target: LockTarget, wait: LockWait): Promise<boolean>
   /**
    * Give the lock back. Where the lock is a transaction (SQLite), `keep` says
    * whether the work done under it, already checked and released step by
@@ -52,5 +63,39 @@ export interface ConnectionHooks {
   checkIntegrity(db: Kysely<any>): Promise<string | undefined>
 }
 
-/** How long a session waits for another one's migration lock. */
+/** How long to wait for the migration lock, and whom to tell that it is taking a while. */
+export interface LockWait {
+  readonly seconds: number
+  announce(): void
+}
+
+/** How long a session waits for another one's migration lock unless told otherwise. */
 export const LOCK_WAIT_SECONDS = 600
+
+/** After how long a wait for the lock is announced. */
+export const LOCK_ANNOUNCE_SECONDS = 1
+
+/**
+ * Wait for a lock that can only be tried without waiting (or with a short
+ * wait): try, and while it fails, announce once past a second, try again
+ * until `wait.seconds` ran out. `attempt(s)` may itself wait up to `s` seconds.
+ */
+export async function pollLock(
+  wait: LockWait,
+  attempt: (seconds: number) => Promise<boolean>,
+): Promise<boolean> {
+  const start = Date.now()
+  const elapsed = (): number => (Date.now() - start) / 1000
+  let announced = false
+  for (;;) {
+    const left = wait.seconds - elapsed()
+    // Within the first second, wait no further than the point of announcing.
+    const slice = Math.max(0, Math.min(left, announced ? left : LOCK_ANNOUNCE_SECONDS - elapsed()))
+    if (await attempt(slice)) return true
+    if (elapsed() >= wait.seconds) return false
+    if (!announced && elapsed() >= LOCK_ANNOUNCE_SECONDS - 0.01) {
+      announced = true
+      wait.announce()
+    }
+  }
+}

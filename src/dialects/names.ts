@@ -17,13 +17,20 @@ export interface UrlScheme {
   readonly form: 'file' | 'server'
   /** Scheme of the connection string given to the client (server form). */
   readonly connectScheme?: string
+  /** Server form: the URL must name a database (the server has no default one). */
+  readonly needsDatabase?: boolean
 }
 
 /** The URL scheme table, one row per database. */
 export const URL_SCHEMES: Readonly<Record<DialectName, UrlScheme>> = {
   sqlite: { schemes: ['sqlite'], form: 'file' },
   postgres: { schemes: ['postgres', 'postgresql'], form: 'server', connectScheme: 'postgres' },
-  mysql: { schemes: ['mysql', 'mariadb'], form: 'server', connectScheme: 'mysql' },
+  mysql: {
+    schemes: ['mysql', 'mariadb'],
+    form: 'server',
+    connectScheme: 'mysql',
+    needsDatabase: true,
+  },
 }
 
 /** The database family a URL scheme names, or undefined. */

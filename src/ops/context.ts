@@ -22,4 +22,9 @@ export interface MigrationContext {
   readonly dialect: DialectInfo
   /** True when the run writes a SQL script instead of touching a database. */
   readonly offline: boolean
+  /**
+   * Same as `offline` (Alembic's `is_offline_mode()`): in `--sql` mode a read
+   * through `db` fails the run, so a migration that reads checks this first.
+   */
+  readonly isOffline: boolean
 }

@@ -28,6 +28,15 @@ export interface Operations {
   readonly db: Kysely<any>
 
   /**
+   * Run `fn` outside the transaction (Alembic's `autocommit_block`): the
+   * open transaction is committed first and a new one begun after, so that
+   * statements a transaction refuses (`CREATE INDEX CONCURRENTLY`) can run.
+   * What `fn` does, and what ran before it, is no longer rolled back on a
+   * later failure. In `--sql` scripts: COMMIT before, BEGIN after.
+   */
+  autocommitBlock(fn: () => Promise<void>): Promise<void>
+
+  /**
    * Create a table.
    * @example
    * await op.createTable('account', [
@@ -126,6 +135,8 @@ export interface OperationsContext {
   readonly db: Kysely<any>
   readonly dialect: DdlHooks
   readonly offline: boolean
+  /** Runs a function outside the transaction (`autocommitBlock`). */
+  readonly autocommit?: ((fn: () => Promise<void>) => Promise<void>) | undefined
 }
 
 function isRawBuilder(value: unknown): value is RawBuilder<unknown> {
@@ -143,6 +154,8 @@ export function createOperations(ctx: OperationsContext): Operations {
 
   return {
     db: ctx.db,
+
+    autocommitBlock: ctx.autocommit ?? ((fn) => fn()),
 
     createTable: (name, columns, options = {}) => createTable(rt, name, columns, options),
 

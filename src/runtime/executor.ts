@@ -1,3 +1,5 @@
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { Kysely } from 'kysely'
 import { MigrationError, RetortError } from '../errors.js'
 import { stepText } from '../graph/step.js'
@@ -11,6 +13,13 @@ import type { RuntimeOptions } from './options.js'
 export interface ExecutionSink {
   /** One transaction per step rather than one around the run. */
   readonly perStep: boolean
+  /**
+   * Write a step's version-table change before its migration, in the same
+   * transaction: where DDL commits implicitly, the first DDL statement then
+   * commits the row too, so a process killed halfway never runs the
+   * revision again. (A failure the run sees is rolled back and reported.)
+   */
+  readonly rowChangesFirst?: boolean
   begin(): Promise<void>
   commit(): Promise<void>
   rollback(): Promise<void>
@@ -18,51 +27,101 @@ export interface ExecutionSink {
   beforeStep(step: PlanStep, index: number): void
   /** Called when a step is done (before its commit when each step has its own transaction). */
   afterStep?(step: PlanStep, index: number, durationMs: number): void
-  /** The context handed to the step's migration. */
-  context(): MigrationContext
+  /** The context handed to the step's migration; `tx` leaves and re-enters the transaction. */
+  context(tx: TransactionControl): MigrationContext
+  /**
+   * Around a stretch outside any transaction (a revision with
+   * `transaction = false`, an `autocommitBlock`): called after the commit
+   * that ends the transaction and before the begin that resumes it, for a
+   * lock that is itself a transaction (SQLite) to commit and take it again.
+   */
+  leaveTransaction?(): Promise<void>
+  enterTransaction?(): Promise<void>
   /**
    * Called after each migration returns, inside its transaction: a failure
    * here (a deferred integrity check) is reported as the migration's.
    */
   afterMigration(): Promise<void>
   applyRowChange(change: RowChange): Promise<void>
+  /** Folder the steps' paths are relative to (default: the working folder). */
+  readonly baseDir?: string | undefined
   /** The SQL of the statement whose failure `error` is (or was caused by), if any. */
   failedStatement(error: unknown): string | undefined
   log(line: string): void
 }
 
+/** Lets a migration step out of the transaction (`op.autocommitBlock`). */
+export interface TransactionControl {
+  autocommit(fn: () => Promise<void>): Promise<void>
+}
+
 /**
  * Carry out `plan` through `sink`: for each step, log it, run its migration
  * and apply its row changes, inside one transaction for the run or one per
- * step. A failure rolls back the open transaction and is rethrown.
+ * step. A revision exporting `transaction = false` runs outside any (the
+ * run's transaction is committed before it and begun again after). A
+ * failure rolls back the open transaction and is rethrown.
  */
 export async function executePlan(
   plan: readonly PlanStep[],
   modules: ReadonlyMap<string, MigrationModule>,
   sink: ExecutionSink,
 ): Promise<void> {
-  if (!sink.perStep) await sink.begin()
+  let open = false
+  const begin = async (): Promise<void> => {
+    await sink.enterTransaction?.()
+    await sink.begin()
+    open = true
+  }
+  const commit = async (): Promise<void> => {
+    await sink.commit()
+    open = false
+    await sink.leaveTransaction?.()
+  }
+  const rollback = async (): Promise<void> => {
+    if (!open) return
+    open = false
+    await sink.rollback()
+  }
+  const control: TransactionControl = {
+    async autocommit(fn) {
+      const wasOpen = open
+      if (wasOpen) await commit()
+      await fn()
+      if (wasOpen) await begin()
+    },
+  }
+  const context = (): MigrationContext => sink.context(control)
+  if (!sink.perStep) await begin()
   try {
     for (const [index, step] of plan.entries()) {
-      if (sink.perStep) await sink.begin()
+      const outside =
+        step.verb !== 'stamp_revision' && modules.get(step.path!)?.transaction === false
+      if (outside && open) await commit()
+      if (sink.perStep && !outside) await begin()
       const started = performance.now()
       try {
         sink.beforeStep(step, index)
         sink.log(logLine(step.message ? `${stepText(step)}, ${step.message}` : stepText(step)))
-        if (step.verb !== 'stamp_revision') await runMigration(step, modules.get(step.path!)!, sink)
-        for (const change of step.rowChanges) await sink.applyRowChange(change)
+        const rowsFirst = sink.rowChangesFirst === true && step.verb !== 'stamp_revision'
+        if (rowsFirst) for (const change of step.rowChanges) await sink.applyRowChange(change)
+        if (step.verb !== 'stamp_revision')
+          await runMigration(step, modules.get(step.path!)!, sink, context)
+        if (!rowsFirst) for (const change of step.rowChanges) await sink.applyRowChange(change)
         sink.afterStep?.(step, index, performance.now() - started)
       } catch (error) {
-        if (sink.perStep) await sink.rollback()
+        if (sink.perStep) await rollback()
         throw error
       }
-      if (sink.perStep) await sink.commit()
+      if (sink.perStep && open) await commit()
+      // The run's transaction resumes after a revision run outside it (unless it was the last).
+      if (!sink.perStep && !open && index < plan.length - 1) await begin()
     }
   } catch (error) {
-    if (!sink.perStep) await sink.rollback()
+    await rollback()
     throw error
   }
-  if (!sink.perStep) await sink.commit()
+  if (open) await commit()
 }
 
 const messageOf = (error: unknown): string =>
@@ -72,23 +131,50 @@ async function runMigration(
   step: PlanStep,
   module: MigrationModule,
   sink: ExecutionSink,
+  context: () => MigrationContext,
 ): Promise<void> {
   const direction = step.verb as 'upgrade' | 'downgrade'
   const fn = module[direction] as (context: MigrationContext) => unknown
   try {
-    await fn(sink.context())
+    await fn(context())
     await sink.afterMigration()
   } catch (error) {
     const statement = sink.failedStatement(error)
     const about = step.message ? ` (${step.message})` : ''
+    const where = await failingLine(error, step.path!, sink.baseDir)
     throw new MigrationError(
       `${direction} '${step.revision}'${about} failed: ${messageOf(error)}` +
+        (where ? `\n  at ${where}` : '') +
         (statement ? `\n  while running: ${statement}` : ''),
       step.revision!,
       direction,
       { cause: error },
     )
   }
+}
+
+/**
+ * `<file>:<line>` of the innermost frame of `error` in the revision file
+ * (the file as the step names it), or the file alone when no frame is there.
+ */
+async function failingLine(
+  error: unknown,
+  shown: string,
+  baseDir: string | undefined,
+): Promise<string | undefined> {
+  const stack = error instanceof Error ? (error.stack ?? '') : ''
+  const path = resolve(baseDir ?? '.', shown)
+  for (const frame of stack.split('\n')) {
+    const at =
+      frame.indexOf(path) >= 0 ? frame.indexOf(path) : frame.indexOf(pathToFileURL(path).href)
+    if (at < 0) continue
+    const match = /:(\d+):\d+\)?\s*$/.exec(frame.slice(at))
+    if (!match) continue
+    const { sourceLine } = await import('../script/load.js')
+    const line = await sourceLine(path, Number(match[1]))
+    return line === undefined ? shown : `${shown}:${line}`
+  }
+  return undefined
 }
 
 /**

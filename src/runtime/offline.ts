@@ -2,7 +2,7 @@ import { loadDialect } from '../dialects/registry.js'
 import { stepText } from '../graph/step.js'
 import type { PlanStep } from '../graph/step.js'
 import { migrationContext } from './context.js'
-import { executePlan, loadPlanModules } from './executor.js'
+import { executePlan, loadPlanModules, type TransactionControl } from './executor.js'
 import { logLine } from './log.js'
 import type { RuntimeOptions } from './options.js'
 import { createVersionTableSql, rowChangeSql } from './version-table.js'
@@ -43,7 +43,8 @@ export async function renderScript(
   const modules = await loadPlanModules(plan, options)
   let script = ''
   const db = driver.offline((sql) => (script += terminate(sql)))
-  const context = migrationContext(db, driver, options, true)
+  let control: TransactionControl | undefined
+  const context = migrationContext(db, driver, options, true, (fn) => control!.autocommit(fn))
   const wrap = driver.capabilities.scriptTransactions
   await executePlan(plan, modules, {
     perStep: options.transactionPerMigration,
@@ -60,13 +61,17 @@ export async function renderScript(
         script += terminate(createVersionTableSql(driver, ref))
       script += `-- ${stepText(step)}\n\n`
     },
-    context: () => context,
+    context: (tx) => {
+      control = tx
+      return context
+    },
     // Nothing runs, so nothing is left to check.
     afterMigration: async () => {},
     applyRowChange: async (change) => {
       script += terminate(rowChangeSql(driver, ref, change, driver.literal))
     },
     failedStatement: () => undefined,
+    baseDir: options.baseDir,
     log: options.log,
   })
   return script

@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely'
 import type { DatabaseUrl } from '../config/database-url.js'
 import type { PlanStep, StepEvent } from '../graph/step.js'
 import type { DialectInfo } from '../ops/context.js'
@@ -11,6 +12,8 @@ export interface RuntimeOptions {
   readonly versionTableSchema?: string | undefined
   /** One transaction per step instead of one for the run. */
   readonly transactionPerMigration: boolean
+  /** Seconds to wait for another process's migration lock (default 600). */
+  readonly lockTimeout?: number | undefined
   /** `-x KEY=VALUE` pairs, handed to migrations as `args`. */
   readonly args: Readonly<Record<string, string>>
   /** `--tag`, handed to migrations as `tag`. */
@@ -28,8 +31,26 @@ export interface RuntimeOptions {
   readonly onStep?: ((event: StepEvent) => void) | undefined
 }
 
+/**
+ * A connection kept beyond one session: one Retort opened for
+ * `sqlite::memory:` (a new connection would see another, empty database),
+ * or a Kysely the application handed over (`owned: false`, never destroyed).
+ */
+export interface KeptConnection {
+  readonly db: Kysely<any>
+  readonly owned: boolean
+  /** Statements seen through Kysely's log: only for connections Retort opened. */
+  readonly tracked: boolean
+  readonly failed: WeakMap<object, string>
+  readonly executed: string[]
+  /** How many statements were sent (tracked connections only). */
+  readonly sent: { statements: number }
+}
+
 /** Options of {@link withDatabase}. */
 export interface SessionOptions extends RuntimeOptions {
+  /** Use this connection instead of opening one (and leave it open). */
+  readonly kept?: KeptConnection | undefined
   /**
    * Hold the migration lock for the whole session, taken before anything is
    * read (upgrade, downgrade, stamp): PostgreSQL advisory lock, MySQL/MariaDB

@@ -437,3 +437,46 @@ async function importNatively(path: string, shown: string): Promise<MigrationMod
     })
   }
 }
+
+/**
+ * The line of a revision file's source that a stack frame in its evaluated
+ * code points at (1-based), for error messages. Modules imported natively
+ * (tsx, plain JS) already report source lines. Evaluated ones are mapped
+ * through a source map of the file transformed on its own, matching the
+ * frame's statement by its text; undefined when that is not conclusive.
+ */
+export async function sourceLine(path: string, line: number): Promise<number | undefined> {
+  let source: string
+  try {
+    source = readFileSync(path, 'utf8')
+  } catch {
+    return undefined
+  }
+  const code = cacheOf(path).entries.get(cacheKey(path, source))
+  if (code === undefined || code === null) return line
+  const wanted = (code.split('\n')[line - 1] ?? '').trim()
+  if (wanted.length < 3) return undefined
+  try {
+    const esbuild = await import('esbuild')
+    const { SourceMap } = await import('node:module')
+    const result = await esbuild.transform(source, {
+      loader: /\.m?ts$/.test(path) ? 'ts' : 'js',
+      format: 'cjs',
+      target: 'node20',
+      sourcefile: path,
+      sourcemap: 'external',
+      logLevel: 'silent',
+    })
+    const lines = result.code.split('\n')
+    const matches = lines.flatMap((text, i) => (text.trim() === wanted ? [i] : []))
+    if (matches.length !== 1) return undefined
+    const index = matches[0]!
+    const column = lines[index]!.length - lines[index]!.trimStart().length
+    const entry = new SourceMap(JSON.parse(result.map) as never).findEntry(index, column) as {
+      originalLine?: number
+    }
+    return entry.originalLine === undefined ? undefined : entry.originalLine + 1
+  } catch {
+    return undefined
+  }
+}

@@ -1,4 +1,12 @@
-import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs'
+import {
+  closeSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from 'node:fs'
 import type { Dirent } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import type { RevisionRecord } from '../graph/revision.js'
@@ -66,12 +74,13 @@ function compareCodePoints(a: string, b: string): number {
  * (behavior.md a.4): locations in configured order; inside one, file names
  * sorted by code point; with `recursive`, a folder's own files first, then
  * each subfolder in sorted order, depth first. A missing location is empty.
- * Modules that export none of the four identifier names are passed over.
+ * A module that exports none of the four identifier names (an empty file, a
+ * CommonJS module) is an error, unless its name starts with `_` (a helper).
  * A file reached twice through overlapping locations is read once, with a
  * warning. Files are read and parsed synchronously (see parse.ts): this is
  * the hot path of every graph command.
  *
- * @throws ScriptError for a file whose identifier exports cannot be read
+ * @throws ScriptError for a file whose identifier exports cannot be read, or that is not a revision
  */
 export function scanVersionLocations(options: ScanOptions): ScanResult {
   const records: RevisionRecord[] = []
@@ -136,7 +145,11 @@ export function scanVersionLocations(options: ScanOptions): ScanResult {
         } else {
           declared = declaration(parseRevisionSource(reader.read(file, path), path))
         }
-        if (!declared) continue
+        if (!declared) {
+          // `_helpers.ts` is the documented place for shared code; any other module must be a revision.
+          if (name.startsWith('_')) continue
+          throw notARevision(file, path)
+        }
         records.push({
           revision: declared[0],
           downRevisions: declared[1],
@@ -173,6 +186,27 @@ export function scanVersionLocations(options: ScanOptions): ScanResult {
   }
   cache?.save()
   return { records, warnings }
+}
+
+/** The error for a revision module that declares nothing (error path only: reads the file again). */
+function notARevision(file: string, path: string): ScriptError {
+  let text = ''
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    // Unreadable now: describe it as declaring nothing.
+  }
+  const what =
+    text.trim() === ''
+      ? 'the file is empty'
+      : 'not a revision: it exports none of revision, downRevision, branchLabels, dependsOn ' +
+        '(CommonJS exports are not read)'
+  return new ScriptError(
+    `${path}: ${what}; a file in a version location must be a revision ` +
+      `(export const revision = '...', export const downRevision = ...), ` +
+      `or have a name starting with '_' for shared helpers`,
+    path,
+  )
 }
 
 /** The tuple the cache keeps for a parsed file. */

@@ -27,16 +27,20 @@ describe('retort CLI (in-process)', () => {
     assert.equal(run.stdout, '')
     assert.equal(
       run.stderr,
-      'INFO  [retort.migration] Running upgrade  -> aaaa, create account table\n' +
+      'INFO  [retort.migration] Database: sqlite:db.sqlite (from retort.config.json)\n' +
+        'INFO  [retort.migration] Running upgrade  -> aaaa, create account table\n' +
         'INFO  [retort.migration] Running upgrade aaaa -> bbbb, add a column\n',
     )
     assert.equal((await project.run('current')).stdout, 'bbbb (head)\n')
   })
 
-  it('-q silences stdout and the INFO log but not failures', async () => {
+  it('-q silences the INFO log but not results or failures', async () => {
     const quiet = await project.run('-q history')
     assert.equal(quiet.code, 0)
-    assert.equal(quiet.stdout, '')
+    assert.equal(
+      quiet.stdout,
+      'aaaa -> bbbb (head), add a column\n<base> -> aaaa, create account table\n',
+    )
     const down = await project.run('downgrade -1 -q')
     assert.equal(down.code, 0)
     assert.equal(down.stderr, '')
@@ -58,7 +62,11 @@ describe('retort CLI (in-process)', () => {
     const run = await project.run('upgrade zzzz')
     assert.equal(run.code, 1)
     assert.equal(run.stdout, '')
-    assert.match(run.stderr, /^FAILED: Can't locate revision identified by 'zzzz'/)
+    // The first log line names the database (as Alembic's first lines name its dialect), then the failure.
+    assert.match(
+      run.stderr,
+      /^INFO {2}\[retort\.migration\] Database: sqlite:db\.sqlite \(from retort\.config\.json\)\nFAILED: Can't locate revision identified by 'zzzz'/,
+    )
   })
 
   it('exits 2 on a usage error: unknown command, unknown flag, missing argument, bad -x', async () => {

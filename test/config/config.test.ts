@@ -152,6 +152,7 @@ describe('resolveConfig', () => {
       fileTemplate: '{rev}_{slug}',
       truncateSlugLength: 40,
       timezone: undefined,
+      lockTimeout: 600,
       rootDir: root,
     })
     assert.equal(DEFAULT_VERSION_TABLE, 'retort_version')

@@ -176,6 +176,13 @@ const RETORT_DIFFERS: Record<
   'stamp-multiple-targets-across-branches#5': { why: 'follows from #2', stdout: 'c1\nz1\n' },
 }
 
+/**
+ * Retort's environment line (which database, and where its URL came from),
+ * left out as the recordings left out Alembic's (`Context impl ...`,
+ * `Will assume ...`; shared/spec/examples/README.md).
+ */
+const ENVIRONMENT_LINE = /^INFO {2}\[retort\.migration\] Database: /
+
 async function runScenario(s: Scenario, testDb: TestDatabase): Promise<void> {
   const table = (s.config.versionTable as string) ?? 'alembic_version'
   // Offline scenarios name their own URL (only the dialect matters); the others run on the test database.
@@ -235,7 +242,9 @@ async function runScenario(s: Scenario, testDb: TestDatabase): Promise<void> {
           if (!db || db.dialect === 'sqlite')
             assert.equal(normalizeSql(actual), normalizeSql(expected), where)
         } else assert.equal(actual, expected, where)
-        const logLines = run.stderr.split('\n').filter((l) => l.startsWith('INFO  '))
+        const logLines = run.stderr
+          .split('\n')
+          .filter((l) => l.startsWith('INFO  ') && !ENVIRONMENT_LINE.test(l))
         const expectedLog = (reference ? reference.stderr : (step.stderr ?? ''))
           .split('\n')
           .filter((l) => l.startsWith('INFO  '))

@@ -124,10 +124,35 @@ describe('scanVersionLocations', () => {
     assert.equal(isRevisionFileName('ts'), false)
   })
 
-  it('passes over helper modules that export none of the four names', () => {
+  it('passes over helper modules named _*.ts that export none of the four names', () => {
+    revision('v/a.ts', 'a')
+    write('v/_helpers.ts', "export function columns() { return ['id'] }\n")
+    assert.deepEqual(ids(['v']), ['a'])
+  })
+
+  it('refuses any other module that exports none of the four names, naming it', () => {
     revision('v/a.ts', 'a')
     write('v/helpers.ts', "export function columns() { return ['id'] }\n")
-    assert.deepEqual(ids(['v']), ['a'])
+    assert.throws(
+      () => ids(['v']),
+      (e: unknown) =>
+        e instanceof ScriptError &&
+        e.path === 'v/helpers.ts' &&
+        e.message.startsWith('v/helpers.ts: not a revision: it exports none of revision'),
+    )
+  })
+
+  it('refuses an empty module on every read, with the scan cache on', () => {
+    revision('v/a.ts', 'a')
+    write('v/b.ts', '')
+    mkdirSync(join(root, 'node_modules'))
+    for (let k = 0; k < 2; k++) {
+      assert.throws(
+        () =>
+          scanVersionLocations({ locations: ['v'], recursive: false, rootDir: root, cache: true }),
+        /^ScriptError: v\/b\.ts: the file is empty/,
+      )
+    }
   })
 
   it('treats a missing location as empty', () => {

@@ -17,7 +17,7 @@ export function currentCommand({
     .option('--check-heads', 'fail unless the database is at every head')
     .action(async (flags: { verbose?: boolean; checkHeads?: boolean }) => {
       const retort = await open()
-      const revs = await retort.current()
+      const revs = await retort.current({ logDatabase: Boolean(flags.verbose) })
       if (!json()) {
         let text = flags.verbose ? `Current revision(s) for ${retort.maskedUrl()}:\n` : ''
         for (const rev of revs)

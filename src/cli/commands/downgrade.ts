@@ -1,6 +1,6 @@
 import { migrateJson } from '../json.js'
 import type { CommandContext } from '../program.js'
-import { xOption } from '../program.js'
+import { verboseOption, xOption } from '../program.js'
 
 /** `retort downgrade <revision>`: revert migrations, or write them as SQL with `--sql`. */
 export function downgradeCommand({ program, out, open, json, outJson, closeLog }: CommandContext): void {
@@ -10,6 +10,7 @@ export function downgradeCommand({ program, out, open, json, outJson, closeLog }
     .argument('<revision>', 'target, e.g. -1, base, label@base')
     .option('--sql', 'write the SQL script instead of running it (start:end ranges allowed)')
     .option('--tag <tag>', 'tag passed to migrations')
+    .addOption(verboseOption())
     .addOption(xOption())
     .action(async (target: string, flags: { sql?: boolean; tag?: string; x?: string[] }) => {
       const retort = await open(flags)

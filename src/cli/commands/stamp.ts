@@ -1,6 +1,6 @@
 import { migrateJson } from '../json.js'
 import type { CommandContext } from '../program.js'
-import { xOption } from '../program.js'
+import { verboseOption, xOption } from '../program.js'
 
 interface StampFlags {
   sql?: boolean
@@ -18,6 +18,7 @@ export function stampCommand({ program, out, open, json, outJson, closeLog }: Co
     .option('--sql', 'write the SQL script instead')
     .option('--purge', 'delete every row first (also rows naming unknown revisions)')
     .option('--tag <tag>', 'tag passed to migrations')
+    .addOption(verboseOption())
     .addOption(xOption())
     .action(async (revisions: string[], flags: StampFlags) => {
       const retort = await open(flags)

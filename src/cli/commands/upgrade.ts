@@ -1,6 +1,6 @@
 import { migrateJson } from '../json.js'
 import type { CommandContext } from '../program.js'
-import { xOption } from '../program.js'
+import { verboseOption, xOption } from '../program.js'
 
 /** `retort upgrade <revision>`: apply migrations, or write them as SQL with `--sql`. */
 export function upgradeCommand({
@@ -19,6 +19,7 @@ export function upgradeCommand({
     .argument('<revision>', 'target, e.g. heads, +1, label@head')
     .option('--sql', 'write the SQL script instead of running it (start:end ranges allowed)')
     .option('--tag <tag>', 'tag passed to migrations')
+    .addOption(verboseOption())
     .addOption(xOption())
     .action(async (target: string, flags: { sql?: boolean; tag?: string; x?: string[] }) => {
       const retort = await open(flags)

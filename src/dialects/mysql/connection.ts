@@ -9,7 +9,7 @@ import {
 import { DatabaseError } from '../../errors.js'
 import { importWithDriver } from '../driver-package.js'
 import type { ConnectionHooks, LockTarget } from '../connection.js'
-import { LOCK_WAIT_SECONDS } from '../connection.js'
+import { pollLock } from '../connection.js'
 import { offlineKysely } from '../capture.js'
 import { localTimestamp, quoteIdentifierIfNeeded, quoteString, renderLiteral } from '../literals.js'
 import type { LiteralStyle } from '../literals.js'
@@ -41,6 +41,7 @@ const lockParameters = ({ table, schema }: LockTarget): unknown[] => [schema ?? 
 /** MySQL and MariaDB through mysql2. DDL commits implicitly, so nothing DDL does can be rolled back. */
 export const mysqlConnection: ConnectionHooks = {
   beginSql: 'START TRANSACTION',
+  autocommitSql: { off: 'SET autocommit = 0', on: 'SET autocommit = 1' },
 
   async connect(url, log) {
     // The client is loaded only to connect: `--sql` runs never load it.
@@ -75,21 +76,20 @@ export const mysqlConnection: ConnectionHooks = {
     }
   },
 
-  async acquireLock(db, target) {
-    const result = await db.executeQuery<{ acquired: number | null }>(
-      CompiledQuery.raw(
-        `SELECT GET_LOCK(${LOCK_NAME}, ${LOCK_WAIT_SECONDS}) AS acquired`,
-        lockParameters(target),
-      ),
-    )
-    const acquired = result.rows[0]?.acquired
-    if (acquired === 0) {
-      throw new DatabaseError(
-        `another migration held the lock for ${LOCK_WAIT_SECONDS} s; gave up waiting`,
+  async acquireLock(db, target, wait) {
+    // GET_LOCK waits up to the given seconds (fractions allowed): 1 when taken, 0 on timeout.
+    return pollLock(wait, async (seconds) => {
+      const result = await db.executeQuery<{ acquired: number | null }>(
+        CompiledQuery.raw(
+          `SELECT GET_LOCK(${LOCK_NAME}, ${seconds.toFixed(3)}) AS acquired`,
+          lockParameters(target),
+        ),
       )
-    }
-    if (acquired !== 1)
-      throw new DatabaseError('could not take the migration lock (GET_LOCK returned NULL)')
+      const acquired = result.rows[0]?.acquired
+      if (acquired === null || acquired === undefined)
+        throw new DatabaseError('could not take the migration lock (GET_LOCK returned NULL)')
+      return Number(acquired) === 1
+    })
   },
 
   async releaseLock(db, target) {

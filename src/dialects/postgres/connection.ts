@@ -8,6 +8,7 @@ import {
 } from 'kysely'
 import type { ConnectionHooks, LockTarget } from '../connection.js'
 import { importWithDriver } from '../driver-package.js'
+import { pollLock } from '../connection.js'
 import { offlineKysely } from '../capture.js'
 import { localTimestamp, quoteIdentifierIfNeeded, quoteString, renderLiteral } from '../literals.js'
 import type { LiteralStyle } from '../literals.js'
@@ -89,10 +90,19 @@ export const postgresConnection: ConnectionHooks = {
     return { sql: 'SELECT to_regclass($1) IS NOT NULL AS present', parameters: [name] }
   },
 
-  async acquireLock(db, target) {
-    await db.executeQuery(
-      CompiledQuery.raw(`SELECT pg_advisory_lock(${LOCK_KEY})`, lockParameters(target)),
-    )
+  async acquireLock(db, target, wait) {
+    // pg_advisory_lock has no timeout of its own: try, and sleep a little between tries.
+    return pollLock(wait, async (seconds) => {
+      const { rows } = await db.executeQuery<{ acquired: boolean }>(
+        CompiledQuery.raw(
+          `SELECT pg_try_advisory_lock(${LOCK_KEY}) AS acquired`,
+          lockParameters(target),
+        ),
+      )
+      if (rows[0]?.acquired === true) return true
+      await new Promise((resolve) => setTimeout(resolve, Math.min(seconds, 0.1) * 1000))
+      return false
+    })
   },
 
   async releaseLock(db, target) {

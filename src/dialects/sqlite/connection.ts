@@ -8,7 +8,7 @@ import {
   SqliteQueryCompiler,
 } from 'kysely'
 import type { ConnectionHooks } from '../connection.js'
-import { LOCK_WAIT_SECONDS } from '../connection.js'
+import { LOCK_WAIT_SECONDS, pollLock } from '../connection.js'
 import { offlineKysely } from '../capture.js'
 import { quoteIdentifierIfNeeded, quoteString, renderLiteral } from '../literals.js'
 import type { LiteralStyle } from '../literals.js'
@@ -115,7 +115,7 @@ export const sqliteConnection: ConnectionHooks = {
   // pointing at it. So, as SQLite's documented ALTER procedure does,
   // enforcement is switched off for the locked run, and checkIntegrity runs
   // `PRAGMA foreign_key_check` after each migration instead.
-  async acquireLock(db) {
+  async acquireLock(db, _target, wait) {
     const { rows } = await db.executeQuery<{ foreign_keys: number }>(
       CompiledQuery.raw('PRAGMA foreign_keys'),
     )
@@ -123,7 +123,24 @@ export const sqliteConnection: ConnectionHooks = {
       enforcing.add(db)
       await db.executeQuery(CompiledQuery.raw('PRAGMA foreign_keys = OFF'))
     }
-    await db.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'))
+    // The busy timeout is the wait: a short one until the wait is announced, then the rest.
+    const taken = await pollLock(wait, async (seconds) => {
+      await db.executeQuery(
+        CompiledQuery.raw(`PRAGMA busy_timeout = ${Math.round(seconds * 1000)}`),
+      )
+      try {
+        await db.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'))
+        return true
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 'SQLITE_BUSY') return false
+        throw error
+      }
+    })
+    await db.executeQuery(CompiledQuery.raw(`PRAGMA busy_timeout = ${LOCK_WAIT_SECONDS * 1000}`))
+    if (!taken && enforcing.delete(db)) {
+      await db.executeQuery(CompiledQuery.raw('PRAGMA foreign_keys = ON'))
+    }
+    return taken
   },
 
   async releaseLock(db, _target, keep) {
