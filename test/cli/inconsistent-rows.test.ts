@@ -59,7 +59,7 @@ for (const db of testDatabases()) {
         assert.equal(run.code, 1, `${command}: ${run.stderr}`)
         assert.match(
           run.stderr,
-          /^FAILED: The version table is inconsistent: row 'aaaa' is an ancestor of row 'cccc'/,
+          /^FAILED: The version table is inconsistent: row 'aaaa' is an ancestor of row 'cccc'/m,
         )
         assert.match(run.stderr, /'stamp --purge cccc'.*'stamp heads'/)
         assert.doesNotMatch(run.stderr, /Running upgrade/)

@@ -87,10 +87,10 @@ for (const testDb of testDatabases()) {
         ].join('\n'),
       )
       assert.equal((await run(project, 'status --exit-code')).code, 3)
-      // A readiness check: nothing printed, the answer in the exit code.
+      // A readiness check: no log, the report on stdout, the answer in the exit code.
       assert.deepEqual(await run(project, 'status --exit-code -q'), {
         code: 3,
-        stdout: '',
+        stdout: status.stdout,
         stderr: '',
       })
     })
@@ -153,7 +153,10 @@ for (const testDb of testDatabases()) {
       const again = await run(project, 'upgrade heads')
       assert.equal(again.code, 0)
       assert.equal(again.stdout, '')
-      assert.equal(again.stderr, 'already at heads\n')
+      assert.match(
+        again.stderr,
+        /^INFO {2}\[retort\.migration\] Database: [^\n]*\nalready at heads\n$/,
+      )
       assert.equal((await run(project, 'upgrade heads -q')).stderr, '')
       const status = await run(project, 'status --exit-code')
       assert.equal(status.code, 0)
@@ -361,10 +364,11 @@ describe('colour and progress on a terminal', () => {
       const up = await run(long, 'upgrade r2', { tty: true, env: { NO_COLOR: '1' } })
       assert.match(
         up.stderr,
-        /^INFO {2}\[retort\.migration\] Running upgrade {2}-> r1, step 1 \(\d+ ms\)\nINFO {2}\[retort\.migration\] Running upgrade r1 -> r2, step 2 \(\d+ ms\)\n$/,
+        /^INFO {2}\[retort\.migration\] Database: [^\n]*\nINFO {2}\[retort\.migration\] Running upgrade {2}-> r1, step 1 \(\d+ ms\)\nINFO {2}\[retort\.migration\] Running upgrade r1 -> r2, step 2 \(\d+ ms\)\n$/,
       )
       const rest = await run(long, 'upgrade heads', { tty: true, env: { NO_COLOR: '1' } })
-      const lines = rest.stderr.trimEnd().split('\n')
+      const [database, ...lines] = rest.stderr.trimEnd().split('\n')
+      assert.match(database!, /^INFO {2}\[retort\.migration\] Database: /)
       assert.equal(lines.length, 6)
       lines.forEach((line, k) =>
         assert.match(
@@ -379,11 +383,12 @@ describe('colour and progress on a terminal', () => {
       const piped = await run(long, 'upgrade heads')
       assert.equal(
         piped.stderr,
-        Array.from(
-          { length: 8 },
-          (_, k) =>
-            `INFO  [retort.migration] Running upgrade ${k === 0 ? '' : `r${k}`} -> r${k + 1}, step ${k + 1}\n`,
-        ).join(''),
+        'INFO  [retort.migration] Database: sqlite:db.sqlite (from retort.config.json)\n' +
+          Array.from(
+            { length: 8 },
+            (_, k) =>
+              `INFO  [retort.migration] Running upgrade ${k === 0 ? '' : `r${k}`} -> r${k + 1}, step ${k + 1}\n`,
+          ).join(''),
       )
     } finally {
       long.remove()

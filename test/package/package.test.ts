@@ -274,8 +274,6 @@ describe('the packed tarball', () => {
           join(project, 'api.ts'),
           [
             "import { Retort, defineConfig, type MigrationContext } from 'retort-migrate'",
-            '// No @types/node here: just what this script uses.',
-            'declare const process: { env: Record<string, string | undefined> }',
             'export const config = defineConfig({ url: process.env.DATABASE_URL })',
             'export async function main(): Promise<readonly string[]> {',
             '  const retort = await Retort.open({ url: process.env.X, cwd: process.env.Y })',
@@ -285,6 +283,11 @@ describe('the packed tarball', () => {
             'export type Context = MigrationContext',
             '',
           ].join('\n'),
+        )
+        // No @types/node here: just the `process.env` that init's config and this script read.
+        writeFileSync(
+          join(project, 'env.d.ts'),
+          'declare var process: { env: Record<string, string | undefined> }\n',
         )
         writeFileSync(
           join(project, 'tsconfig.json'),
@@ -301,7 +304,7 @@ describe('the packed tarball', () => {
               lib: ['es2023'],
               noEmit: true,
             },
-            include: ['api.ts', 'retort.config.ts', 'migrations/versions/*.ts'],
+            include: ['env.d.ts', 'api.ts', 'retort.config.ts', 'migrations/versions/*.ts'],
           }),
         )
         assert.ok(

@@ -68,7 +68,7 @@ describe('graph snapshot', () => {
     write({ revision: 'e1', downRevision: 'b1', message: 'e', dependsOn: 'c1' })
     write({ revision: 'x1', downRevision: null, message: 'other base', versionLocation: 'more' })
     write({ revision: 'x2', downRevision: 'x1', message: 'x2', versionLocation: 'more' })
-    writeFileSync(join(root, 'versions', 'helpers.ts'), 'export const shared = 1\n')
+    writeFileSync(join(root, 'versions', '_helpers.ts'), 'export const shared = 1\n')
   })
   afterEach(() => rmSync(root, { recursive: true, force: true }))
 
