@@ -23,6 +23,14 @@ import {
   slugify,
   writeFileAtomic,
 } from '../script/write.js'
+import type { SchemaModel } from '../schema/model.js'
+import type {
+  CheckOptions,
+  CheckResult,
+  SchemaTools,
+  VerifyOptions,
+  VerifyResult,
+} from '../schema/tools.js'
 import { Database } from './database.js'
 
 /** How to open a project. */
@@ -66,6 +74,10 @@ export interface RevisionOptions {
   readonly versionPath?: string
   readonly dependsOn?: readonly string[]
   readonly revId?: string
+  /** Write the difference between the database (at its heads) and the declared schema. */
+  readonly autogenerate?: boolean
+  /** The wanted schema, instead of the config's `schema` (autogenerate). */
+  readonly wantedSchema?: SchemaModel
 }
 
 export interface MergeOptions {
@@ -242,7 +254,30 @@ export class Retort {
       }
       throw e
     }
-    return this.writeRevision(graph, parents, options)
+    const fill = options.autogenerate
+      ? await (await this.schemaTools()).autogenerateFill(options.wantedSchema)
+      : undefined
+    return this.writeRevision(graph, parents, options, fill)
+  }
+
+  /**
+   * Compare the database at its heads with the declared schema (`check`).
+   * @example
+   * const { differences } = await retort.check()
+   * if (differences.length) process.exitCode = 1
+   */
+  async check(options: CheckOptions = {}): Promise<CheckResult> {
+    return (await this.schemaTools()).check(options.wantedSchema)
+  }
+
+  /**
+   * Run the revision checks on a scratch database (`verify`): heads, upgrade,
+   * up-down consistency, downgrade leaves no trace, schema matches.
+   * @example
+   * const { passed, checks } = await retort.verify()
+   */
+  async verify(options: VerifyOptions = {}): Promise<VerifyResult> {
+    return (await this.schemaTools()).verify(options)
   }
 
   /**
@@ -411,6 +446,26 @@ export class Retort {
     return this.database().session({ lock: false }, (s) => s.readRows())
   }
 
+  /** The schema commands (src/schema/tools.ts), loaded on first use. */
+  private async schemaTools(): Promise<SchemaTools> {
+    const { SchemaTools } = await import('../schema/tools.js')
+    const quiet = (): void => {}
+    return new SchemaTools({
+      config: this.config,
+      cwd: this.cwd,
+      graph: () => this.graph(),
+      rows: () => this.readRows(),
+      log: (line) => this.log(line),
+      runSteps: (url, steps) =>
+        new Database({ ...this.config, url }, this.cwd, this.options.args ?? {}, quiet).session(
+          { lock: true },
+          (s) => s.run(steps),
+        ),
+      declaredSchema: async () => undefined,
+      filter: undefined,
+    })
+  }
+
   private dbCache: Database | undefined
   private database(): Database {
     return (this.dbCache ??= new Database(this.config, this.cwd, this.options.args ?? {}, (line) =>
@@ -492,6 +547,7 @@ export class Retort {
     graph: RevisionMap,
     parents: number[],
     options: RevisionOptions,
+    fill?: (text: string) => string,
   ): Promise<RevisionResult> {
     const revId = options.revId ?? globalThis.crypto.randomUUID().replaceAll('-', '').slice(-12)
     const bad = revId.match(/[@\-+:]/g)
@@ -554,7 +610,7 @@ export class Retort {
       extension: '.ts',
     })
     const path = join(dir, fileName)
-    const text = renderRevision(this.templateText(), {
+    const filled = renderRevision(this.templateText(), {
       message,
       revision: revId,
       downRevisions: parents.map((p) => graph.revisions[p]!.id),
@@ -562,6 +618,7 @@ export class Retort {
       dependsOn,
       createDate: formatCreateDate(now, this.config.timezone),
     })
+    const text = fill ? fill(filled) : filled
     for (const a of actions)
       if (a.kind === 'directory') mkdirSync(resolve(this.cwd, a.path), { recursive: true })
     writeFileAtomic(path, text)
