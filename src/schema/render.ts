@@ -149,10 +149,6 @@ function renderBody(
 ): string {
   const lines: string[] = []
   if (withHints) lines.push(...renameHints(changes))
-  // Tables created or dropped here never go in a batch: their indexes are plain createIndex.
-  const wholeTables = new Set(
-    changes.filter((c) => c.kind === 'addTable' || c.kind === 'dropTable').map(changeTable),
-  )
   let k = 0
   while (k < changes.length) {
     const first = changes[k]!
@@ -171,7 +167,7 @@ function renderBody(
       byTable.set(t, [...(byTable.get(t) ?? []), change])
     }
     for (const [table, group] of byTable) {
-      if (wholeTables.has(table) || !group.some(needsRebuild)) {
+      if (!group.some(needsRebuild)) {
         for (const change of group) lines.push(...renderOp(change, dialect, state, 'op'))
         continue
       }
