@@ -9,6 +9,7 @@ import {
   formatHistoryLine,
   formatShowBlock,
 } from './format.js'
+import { schemaCommands } from './schema-commands.js'
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIo {
@@ -59,6 +60,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (!quiet) io.stdout(text)
   }
   const xs: string[] = []
+  let exitCode = 0
   const open = async (flags: { x?: string[] } = {}): Promise<Retort> => {
     const g = program.opts<GlobalFlags>()
     return Retort.open({
@@ -119,8 +121,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--version-path <dir>', 'version location to write the file in')
     .option('--depends-on <rev>', 'revision that must be applied first; repeatable', collect)
     .option('--rev-id <id>', 'revision id to use instead of a random one')
+    .option('--autogenerate', 'write the difference between the database and the declared schema')
     .action(
       async (flags: {
+        autogenerate?: boolean
         message?: string
         head: string
         splice?: boolean
@@ -134,6 +138,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         for (const a of result.actions) out(actionLine(a))
       },
     )
+
+  schemaCommands(program, { open, out, fail: (code) => (exitCode = code) })
 
   program
     .command('merge')
@@ -298,7 +304,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
   try {
     await program.parseAsync(normalizeArgv(argv), { from: 'user' })
-    return 0
+    return exitCode
   } catch (e) {
     if (e instanceof CommanderError) {
       if (
