@@ -61,5 +61,19 @@ export {
   MigrationError,
   DatabaseError,
 } from './errors.js'
+export { defineSchema } from './schema/declared.js'
+export type { SchemaDeclaration, TableDeclaration } from './schema/declared.js'
+export type {
+  SchemaModel,
+  TableModel,
+  ColumnModel,
+  PrimaryKeyModel,
+  UniqueModel,
+  ForeignKeyModel,
+  CheckModel,
+  IndexModel,
+  IndexPart,
+  TableFilter,
+} from './schema/model.js'
 export { main } from './cli/main.js'
 export type { CliIo } from './cli/main.js'

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import { draftTables, finishModel, referentialAction } from '../../schema/catalog-rows.js'
-import type { ReadSchemaOptions } from '../../schema/introspect.js'
+import type { CatalogConventions, ReadSchemaOptions } from '../../schema/introspect.js'
 import type { IndexModel, SchemaModel } from '../../schema/model.js'
 
 /*
@@ -205,4 +205,13 @@ export async function readSchema(
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** What declared.ts needs to know about this database's catalog habits. */
+export const conventions: CatalogConventions = {
+  // InnoDB's own shape for an unnamed key, which the reader leaves unnamed.
+  foreignKeyName: (table, _columns, n) => `${table}_ibfk_${100 + n}`,
+  script: { dollarQuotes: false, backslashEscapes: true, hashComments: true },
+  // MariaDB itself refuses a type it does not have.
+  isKnownType: () => true,
 }

@@ -6,7 +6,7 @@ import {
   unwrapParens,
   type TableDraft,
 } from '../../schema/catalog-rows.js'
-import type { ReadSchemaOptions } from '../../schema/introspect.js'
+import type { CatalogConventions, ReadSchemaOptions } from '../../schema/introspect.js'
 import type { IndexPart, SchemaModel } from '../../schema/model.js'
 
 /*
@@ -233,4 +233,14 @@ function addConstraint(table: TableDraft, row: ConstraintRow): void {
       return
     }
   }
+}
+
+/** What declared.ts needs to know about this database's catalog habits. */
+export const conventions: CatalogConventions = {
+  // A key added after its table (a cycle of references) gets the name PostgreSQL would give it.
+  foreignKeyName: (table, columns, n) =>
+    `${[table, ...columns].join('_')}_fkey${n === 0 ? '' : n}`.slice(-MAX_NAME),
+  script: { dollarQuotes: true, backslashEscapes: false, hashComments: false },
+  // PostgreSQL itself refuses a type it does not have, naming it.
+  isKnownType: () => true,
 }

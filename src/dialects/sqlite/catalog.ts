@@ -11,7 +11,7 @@ import {
   referentialAction,
   unwrapParens,
 } from '../../schema/catalog-rows.js'
-import type { ReadSchemaOptions } from '../../schema/introspect.js'
+import type { CatalogConventions, ReadSchemaOptions } from '../../schema/introspect.js'
 import type { IndexPart, SchemaModel } from '../../schema/model.js'
 
 /*
@@ -283,4 +283,25 @@ export async function readSchema(
     })
   }
   return finishModel(tables)
+}
+
+/**
+ * SQLite takes any word as a type (and gives it NUMERIC affinity), so a typo
+ * would pass silently: a raw type must name an affinity (SQLite 3.4x rules:
+ * INT, CHAR, CLOB, TEXT, BLOB, REAL, FLOA, DOUB) or a usual SQL type name.
+ */
+function isKnownType(type: string): boolean {
+  const t = type.toLowerCase()
+  return (
+    /int|char|clob|text|blob|real|floa|doub/.test(t) ||
+    /^(numeric|decimal|boolean|bool|date|datetime|time|timestamp|any)\b/.test(t)
+  )
+}
+
+/** What declared.ts needs to know about this database's catalog habits. */
+export const conventions: CatalogConventions = {
+  // SQLite checks references only when rows change: tables are created in any order.
+  foreignKeyName: undefined,
+  script: { dollarQuotes: false, backslashEscapes: false, hashComments: false },
+  isKnownType,
 }

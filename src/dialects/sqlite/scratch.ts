@@ -1,0 +1,32 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { DatabaseUrl } from '../../config/database-url.js'
+import { sqliteDriver } from '../../runtime/drivers/sqlite.js'
+import type { OpenScratch } from '../../schema/scratch.js'
+
+/** SQLite: a database file in a new temporary folder, removed with the folder. */
+export const openScratch: OpenScratch = async (url: DatabaseUrl, name: string) => {
+  const dir = mkdtempSync(join(tmpdir(), `${name}-`))
+  const file = join(dir, 'scratch.db')
+  try {
+    const db = await sqliteDriver.connect(
+      { ...url, url: `sqlite:${file}`, sqlitePath: file },
+      () => {},
+    )
+    return {
+      url: `sqlite:${file}`,
+      db,
+      async remove() {
+        try {
+          await db.destroy()
+        } finally {
+          rmSync(dir, { recursive: true, force: true })
+        }
+      },
+    }
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true })
+    throw error
+  }
+}
