@@ -461,8 +461,16 @@ export class Retort {
           { lock: true },
           (s) => s.run(steps),
         ),
-      declaredSchema: async () => undefined,
-      filter: undefined,
+      declaredSchema: async (url) => {
+        if (this.config.schema === undefined) return undefined
+        const { loadDeclaredSchema } = await import('../schema/declared.js')
+        return loadDeclaredSchema({
+          path: this.config.schema,
+          url,
+          versionTable: this.config.versionTable,
+        })
+      },
+      filter: { include: this.config.include, exclude: this.config.exclude },
     })
   }
 

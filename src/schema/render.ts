@@ -366,11 +366,13 @@ function indexArgs(table: string, ix: IndexModel, sqlText: (text: string) => str
 
 function renderCreateTable(table: TableModel, sqlText: (text: string) => string): string[] {
   const lines = ['await op.createTable(', `  ${str(table.name)},`, '  [']
-  for (const c of table.columns) lines.push(`    ${columnLiteral(c, sqlText)},`)
+  const pk: PrimaryKeyModel | null = table.primaryKey
+  // An unnamed one-column key reads best on its column, as written by hand.
+  const columnKey = pk && pk.name === null && pk.columns.length === 1 ? pk.columns[0] : undefined
+  for (const c of table.columns) lines.push(`    ${columnLiteral(c, sqlText, c.name === columnKey)},`)
   lines.push('  ],')
   const options: string[] = []
-  const pk: PrimaryKeyModel | null = table.primaryKey
-  if (pk) options.push(`primaryKey: ${namedColumns(pk)}`)
+  if (pk && columnKey === undefined) options.push(`primaryKey: ${namedColumns(pk)}`)
   if (table.uniques.length)
     options.push(`unique: [${table.uniques.map((u: UniqueModel) => namedColumns(u)).join(', ')}]`)
   if (table.foreignKeys.length) {
@@ -425,9 +427,14 @@ function fkActions(fk: ForeignKeyModel): string {
   return parts.join(', ')
 }
 
-function columnLiteral(c: ColumnModel, sqlText: (text: string) => string): string {
+function columnLiteral(
+  c: ColumnModel,
+  sqlText: (text: string) => string,
+  primaryKey = false,
+): string {
   const parts = [`name: ${str(c.name)}`, `type: ${str(c.type)}`]
-  if (!c.nullable) parts.push('nullable: false')
+  if (primaryKey) parts.push('primaryKey: true')
+  else if (!c.nullable) parts.push('nullable: false')
   if (c.default !== null) parts.push(`default: ${defaultLiteral(c.default, sqlText)}`)
   if (c.autoIncrement) parts.push('autoIncrement: true')
   if (c.comment !== null) parts.push(`comment: ${str(c.comment)}`)

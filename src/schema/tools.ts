@@ -16,6 +16,7 @@ import {
   readDatabaseSchema,
   type SchemaDifference,
 } from './commands.js'
+import { unmatchedPatterns } from './filter.js'
 import type { SchemaModel, TableFilter } from './model.js'
 import { fillRevisionBodies } from './render.js'
 
@@ -29,7 +30,10 @@ export interface SchemaToolsContext {
   readonly log: (line: string) => void
   /** Run plan steps on the database at `url` (the project's revisions, config and version table). */
   readonly runSteps: (url: string, steps: readonly PlanStep[]) => Promise<void>
-  /** The declared schema (config `schema`) as the database at `url` makes it, or undefined when none is declared. */
+  /**
+   * The declared schema (config `schema`, unfiltered) as the database at
+   * `url` makes it, or undefined when none is declared.
+   */
   readonly declaredSchema: (url: string) => Promise<SchemaModel | undefined>
   /** The config's include/exclude filter. */
   readonly filter: TableFilter | undefined
@@ -79,12 +83,23 @@ export class SchemaTools {
     return parseDatabaseUrl(this.ctx.config.url, this.ctx.config.rootDir)
   }
 
+  /** Where to read a database; unfiltered, so that patterns matching nothing can be told. */
   private source(url: DatabaseUrl) {
     return {
       url,
       versionTable: this.ctx.config.versionTable,
       schema: this.ctx.config.versionTableSchema,
-      filter: this.ctx.filter,
+    }
+  }
+
+  /** Warn about include/exclude patterns that match no table on either side. */
+  private warnUnmatched(current: SchemaModel, wanted: SchemaModel): void {
+    const names = [...current.tables, ...wanted.tables].map((t) => t.name)
+    for (const pattern of unmatchedPatterns(names, this.ctx.filter)) {
+      this.ctx.log(
+        `WARNI [retort.autogenerate] include/exclude pattern '${pattern}' matches no table ` +
+          'in the database or the declared schema; check its spelling in the config',
+      )
     }
   }
 
@@ -117,6 +132,7 @@ export class SchemaTools {
     const url = this.url
     const wanted = await this.wanted(override, url.url)
     const current = await readDatabaseSchema(this.source(url))
+    this.warnUnmatched(current, wanted)
     const result = autogenerate(url.dialect, current, wanted, this.ctx.filter)
     return (text) => {
       const filled = fillRevisionBodies(text, result.rendered)
@@ -132,6 +148,7 @@ export class SchemaTools {
     const url = this.url
     const wanted = await this.wanted(override, url.url)
     const current = await readDatabaseSchema(this.source(url))
+    this.warnUnmatched(current, wanted)
     return { differences: listDifferences(compareSchemas(current, wanted, this.ctx.filter)) }
   }
 
@@ -140,7 +157,7 @@ export class SchemaTools {
     const checks: VerifyCheck[] = [this.checkHeads()]
     if (options.url !== undefined) {
       const url = parseDatabaseUrl(options.url, this.ctx.cwd)
-      const existing = await readDatabaseSchema({ ...this.source(url), filter: undefined })
+      const existing = await readDatabaseSchema(this.source(url))
       if (existing.tables.length > 0) {
         throw new RetortError(
           `--url ${url.masked} is not empty (it has table '${existing.tables[0]!.name}'); verify needs an empty database it may change`,
