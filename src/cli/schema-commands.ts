@@ -47,7 +47,10 @@ export function schemaCommands(program: Command, io: SchemaCommandsIo): void {
     .option('--json', 'print the result as one JSON object')
     .action(async (flags: { url?: string; json?: boolean }) => {
       const retort = await io.open()
-      const result = await retort.verify({ ...(flags.url ? { url: flags.url } : {}) })
+      // verify never touches the project's database, so the global --url (which
+      // commander reads wherever it stands) also names the scratch database.
+      const url = flags.url ?? program.opts<{ url?: string }>().url
+      const result = await retort.verify(url ? { url } : {})
       if (flags.json) io.out(JSON.stringify(result, null, 2) + '\n')
       else for (const check of result.checks) io.out(formatVerifyCheck(check))
       if (!result.passed) io.fail(1)

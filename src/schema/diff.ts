@@ -244,7 +244,7 @@ function diffColumn(table: string, old: ColumnModel, wanted: ColumnModel): Schem
   }
   if (!sameText(old.type, wanted.type)) step('type', { ...state, type: wanted.type })
   if (old.nullable !== wanted.nullable) step('nullable', { ...state, nullable: wanted.nullable })
-  if ((old.default ?? null) !== (wanted.default ?? null))
+  if (defaultMeaning(old.default) !== defaultMeaning(wanted.default))
     step('default', { ...state, default: wanted.default })
   if ((old.comment ?? null) !== (wanted.comment ?? null))
     step('comment', { ...state, comment: wanted.comment })
@@ -254,6 +254,16 @@ function diffColumn(table: string, old: ColumnModel, wanted: ColumnModel): Schem
 }
 
 const sameText = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase()
+
+/**
+ * A default by meaning: a literal keeps no cast, so `'abc'::character varying`
+ * (PostgreSQL keeps the old cast after a varchar -> text change) equals `'abc'::text`.
+ */
+export function defaultMeaning(text: string | null): string | null {
+  if (text === null) return null
+  const cast = /^('(?:[^']|'')*'|-?\d+(?:\.\d+)?)(?:::[a-z ]+(?:\(\d+(?:,\s*\d+)?\))?)+$/i.exec(text.trim())
+  return cast ? cast[1]! : text.trim()
+}
 
 interface Named {
   readonly name: string | null

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { Retort } from '../../src/api/retort.js'
 import { parseDatabaseUrl } from '../../src/config/database-url.js'
 import { autogenerate, readDatabaseSchema } from '../../src/schema/commands.js'
+import { defaultMeaning } from '../../src/schema/diff.js'
 import type { SchemaModel } from '../../src/schema/model.js'
 import { fillRevisionBodies } from '../../src/schema/render.js'
 import { makeProject, type Project } from '../helpers/project.js'
@@ -59,12 +60,17 @@ export function openApi(project: Project, lines: string[] = []): Promise<Retort>
   return Retort.open({ cwd: project.root, env: {}, log: (l) => lines.push(l) })
 }
 
-/** The model with columns in name order (column order is not compared). */
+/**
+ * The model as schema.md compares it: columns in name order (column order is
+ * not compared), defaults by meaning (no cast on a literal).
+ */
 export function canonical(model: SchemaModel): unknown {
   return {
     tables: model.tables.map((t) => ({
       ...t,
-      columns: [...t.columns].sort((a, b) => (a.name < b.name ? -1 : 1)),
+      columns: [...t.columns]
+        .sort((a, b) => (a.name < b.name ? -1 : 1))
+        .map((c) => ({ ...c, default: defaultMeaning(c.default) })),
     })),
   }
 }
