@@ -9,12 +9,14 @@
  *        --runs 5             timed runs per graph command
  *        --upgrade-runs 3     timed runs of `upgrade heads` (1k and 10k only), after one untimed run
  *        --profile DIR        also write a --cpu-prof profile of each command's last run into DIR
+ *        --no-schema          leave out the schema part (bench/schema.ts: check, revision --autogenerate)
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { BENCH_LOCATIONS, ensureBenchProject, type BenchProject } from './generate.js'
+import { runSchemaBench } from './schema.js'
 import { summarizeGraph } from './shape.js'
 
 const REPO = resolve(import.meta.dirname, '..')
@@ -68,6 +70,7 @@ function parseArgs(argv: readonly string[]): Options {
     } else if (name === '--runs') options.runs = count()
     else if (name === '--upgrade-runs') options.upgradeRuns = count()
     else if (name === '--profile') options.profileDir = resolve(value())
+    else if (name === '--no-schema') continue
     else throw new Error(`unknown flag ${flag}; see the comment at the top of bench/run.ts`)
   }
   return options
@@ -524,3 +527,8 @@ function main(): number {
 }
 
 process.exitCode = main()
+// Issue 9: check and revision --autogenerate on 500 tables (bench/schema.ts; --no-schema skips it).
+if (!process.argv.includes('--no-schema') && existsSync(BIN)) {
+  const bare = median(Array.from({ length: 5 }, () => runNode(['-e', ''], REPO).seconds))
+  if (!(await runSchemaBench(BIN, bare))) process.exitCode = 1
+}

@@ -165,6 +165,12 @@ describe('diffSchemas', () => {
     ])
   })
 
+  it("compares defaults by meaning: a literal's cast is not a change", () => {
+    const withDefault = (d: string) => schema(table('a', { columns: [col('id', 'integer', { nullable: false }), col('x', 'text', { default: d })] }))
+    assert.deepEqual(diffSchemas(withDefault("'abc'::character varying"), withDefault("'abc'::text")), [])
+    assert.equal(diffSchemas(withDefault("'abc'::text"), withDefault("'abd'::text")).length, 1)
+  })
+
   it('leaves out the tables and columns the filter excludes', () => {
     const before = schema(table('a', { columns: [col('id', 'integer', { nullable: false }), col('secret')] }), table('other_tool'))
     const after = schema(table('a'))
