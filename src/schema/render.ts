@@ -376,8 +376,8 @@ function renderCreateTable(table: TableModel, sqlText: (text: string) => string)
   if (table.uniques.length)
     options.push(`unique: [${table.uniques.map((u: UniqueModel) => namedColumns(u)).join(', ')}]`)
   if (table.foreignKeys.length) {
-    options.push('foreignKeys: [')
-    for (const fk of table.foreignKeys) {
+    // One foreign key per line.
+    const fks = table.foreignKeys.map((fk) => {
       const parts = [
         ...(fk.name === null ? [] : [`name: ${str(fk.name)}`]),
         `columns: ${strList(fk.columns)}`,
@@ -385,9 +385,9 @@ function renderCreateTable(table: TableModel, sqlText: (text: string) => string)
       ]
       const actions = fkActions(fk)
       if (actions) parts.push(actions)
-      options.push(`  { ${parts.join(', ')} },`)
-    }
-    options.push(']')
+      return `      { ${parts.join(', ')} },`
+    })
+    options.push(['foreignKeys: [', ...fks, '    ]'].join('\n'))
   }
   if (table.checks.length) {
     const checks = table.checks.map(
@@ -397,23 +397,9 @@ function renderCreateTable(table: TableModel, sqlText: (text: string) => string)
     options.push(`checks: [${checks.join(', ')}]`)
   }
   if (table.comment !== null) options.push(`comment: ${str(table.comment)}`)
-  if (options.length) {
-    lines.push('  {')
-    let k = 0
-    while (k < options.length) {
-      const o = options[k]!
-      if (o === 'foreignKeys: [') {
-        lines.push('    foreignKeys: [')
-        k++
-        while (options[k] !== ']') lines.push(`      ${options[k]!.trim()}`), k++
-        lines.push('    ],')
-      } else lines.push(`    ${o},`)
-      k++
-    }
-    lines.push('  },')
-  }
+  if (options.length) lines.push('  {', ...options.map((o) => `    ${o},`), '  },')
   lines.push(')')
-  return lines
+  return lines.flatMap((l) => l.split('\n'))
 }
 
 function namedColumns(item: { readonly name: string | null; readonly columns: readonly string[] }): string {
