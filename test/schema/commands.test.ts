@@ -125,6 +125,26 @@ for (const db of testDatabases()) {
     })
   })
 
+  describe(`bad declared schemas on ${db.dialect}`, { skip: db.skip }, () => {
+    it('fails autogenerate with the file named, exit 1 and no revision written, when the module throws', async () => {
+      const fresh = await db.fresh()
+      const project = schemaProject(fresh.url, { schema: 'schema.ts' })
+      try {
+        project.write('schema.ts', "throw new Error('boom in the schema')\n")
+        const gen = await project.run('revision --autogenerate -m "never"')
+        assert.equal(gen.code, 1)
+        assert.match(gen.stderr, /FAILED: .*schema\.ts/)
+        assert.deepEqual(versions(project), [])
+        const check = await project.run('check')
+        assert.equal(check.code, 1)
+        assert.match(check.stderr, /FAILED: .*schema\.ts/)
+      } finally {
+        project.remove()
+        await fresh.cleanup()
+      }
+    })
+  })
+
   describe(`verify catches broken histories on ${db.dialect}`, { skip: db.skip }, () => {
     const broken = async (
       revisions: Parameters<typeof writeRevision>[1][],
