@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sql } from 'kysely'
 import type { DatabaseUrl } from '../../config/database-url.js'
 import { sqliteDriver } from '../../runtime/drivers/sqlite.js'
 import type { OpenScratch } from '../../schema/scratch.js'
@@ -14,6 +15,9 @@ export const openScratch: OpenScratch = async (url: DatabaseUrl, name: string) =
       { ...url, url: `sqlite:${file}`, sqlitePath: file },
       () => {},
     )
+    // A scratch file is thrown away: no fsync per statement (500 tables took minutes on a busy disk).
+    await sql`PRAGMA synchronous = OFF`.execute(db)
+    await sql`PRAGMA journal_mode = MEMORY`.execute(db)
     return {
       url: `sqlite:${file}`,
       db,
