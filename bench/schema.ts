@@ -11,7 +11,7 @@
  * are set. Target: under 3 s each.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { testDatabases } from '../test/helpers/databases.js'
@@ -100,14 +100,32 @@ function initialRevision(): string {
   ].join('\n')
 }
 
-function run(bin: string, args: string[], cwd: string): { seconds: number; code: number | null; output: string } {
+const TIME = '/usr/bin/time'
+
+interface Run {
+  seconds: number
+  /** User + system CPU seconds of the child (from /usr/bin/time), when measured. */
+  cpu: number | undefined
+  code: number | null
+  output: string
+}
+
+/** Run the CLI as a whole process: wall time, and CPU time, which a loaded machine skews less. */
+function run(bin: string, args: string[], cwd: string): Run {
+  const cpuFile = join(cwd, '.cpu')
+  const timed = existsSync(TIME)
+  const [cmd, cmdArgs] = timed
+    ? [TIME, ['-f', '%U %S', '-o', cpuFile, process.execPath, bin, ...args]]
+    : [process.execPath, [bin, ...args]]
   const start = process.hrtime.bigint()
-  const child = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH } })
-  return {
-    seconds: Number(process.hrtime.bigint() - start) / 1e9,
-    code: child.status,
-    output: `${child.stdout}${child.stderr}`,
+  const child = spawnSync(cmd, cmdArgs, { cwd, encoding: 'utf8', env: { PATH: process.env.PATH } })
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9
+  let cpu: number | undefined
+  if (timed && existsSync(cpuFile)) {
+    const [user, system] = readFileSync(cpuFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number)
+    if (Number.isFinite(user) && Number.isFinite(system)) cpu = user! + system!
   }
+  return { seconds, cpu, code: child.status, output: `${child.stdout}${child.stderr}` }
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
@@ -149,10 +167,14 @@ export async function runSchemaBench(bin: string, bare: number, runs = 3): Promi
       if (failedAuto) throw new Error(`revision --autogenerate failed:\n${failedAuto.output.slice(0, 2000)}`)
       const detected = (autos[0]!.output.match(/Detected /g) ?? []).length
       const flag = (s: number) => (s > TARGET_SECONDS ? `  !! over ${TARGET_SECONDS} s` : '')
-      const c = median(checks.map((r) => r.seconds))
-      const a = median(autos.map((r) => r.seconds))
-      console.log(`${db.dialect.padEnd(8)} check                      ${c.toFixed(3)} s${flag(c)}`)
-      console.log(`${db.dialect.padEnd(8)} revision --autogenerate    ${a.toFixed(3)} s (${detected} changes)${flag(a)}`)
+      const line = (label: string, rs: Run[], note = '') => {
+        const wall = median(rs.map((r) => r.seconds))
+        const cpus = rs.flatMap((r) => (r.cpu === undefined ? [] : [r.cpu]))
+        const cpu = cpus.length ? `, cpu ${median(cpus).toFixed(3)} s` : ''
+        console.log(`${db.dialect.padEnd(8)} ${label.padEnd(26)} ${wall.toFixed(3)} s wall${cpu}${note}${flag(wall)}`)
+      }
+      line('check', checks)
+      line('revision --autogenerate', autos, ` (${detected} changes)`)
     } catch (error) {
       ok = false
       console.log(`!!!!! FAILED on ${db.dialect}: ${(error as Error).message}`)

@@ -77,3 +77,13 @@ export type {
 } from './schema/model.js'
 export { main } from './cli/main.js'
 export type { CliIo } from './cli/main.js'
+export type {
+  CheckOptions,
+  CheckResult,
+  VerifyOptions,
+  VerifyResult,
+  VerifyCheck,
+  VerifyCheckName,
+} from './schema/tools.js'
+export type { SchemaDifference } from './schema/commands.js'
+export type { SchemaChange, ColumnAttribute } from './schema/diff.js'

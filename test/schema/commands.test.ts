@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { testDatabases, type FreshDatabase } from '../helpers/databases.js'
 import { writeRevision, type Project } from '../helpers/project.js'
-import { schemaProject } from './helpers.js'
+import { openApi, schemaProject } from './helpers.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const INDEX = join(ROOT, 'src/index.ts')
@@ -227,6 +227,21 @@ for (const db of testDatabases()) {
         run.stdout,
         /FAILED {2}heads: two heads on one line of history: 'c00[23]' and 'c00[23]' .*retort merge c00[23] c00[23]/,
       )
+    })
+
+    it('runs only the heads check from the API when asked, without a database', async () => {
+      const project = schemaProject('sqlite:./never-created.db')
+      try {
+        for (const r of [base, { revision: 'c002', downRevision: 'c001', message: 'one' }, { revision: 'c003', downRevision: 'c001', message: 'two' }])
+          writeRevision(project.root, r)
+        const api = await openApi(project)
+        const result = await api.verify({ checks: ['heads'] })
+        assert.equal(result.passed, false)
+        assert.deepEqual(result.checks.map((c) => [c.name, c.revisions]), [['heads', ['c002', 'c003']]])
+        assert.equal(existsSync(join(project.root, 'never-created.db')), false)
+      } finally {
+        project.remove()
+      }
     })
 
     it('accepts independent bases with a head each', async () => {
