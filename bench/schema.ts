@@ -11,7 +11,15 @@
  * are set. Target: under 3 s each.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { testDatabases } from '../test/helpers/databases.js'
@@ -30,7 +38,11 @@ interface Column {
 
 interface Table {
   columns: Column[]
-  foreignKeys: { name: string; columns: string[]; references: { table: string; columns: string[] } }[]
+  foreignKeys: {
+    name: string
+    columns: string[]
+    references: { table: string; columns: string[] }
+  }[]
   indexes: { name: string; columns: string[] }[]
 }
 
@@ -64,7 +76,10 @@ function declaration(changed: boolean): Record<string, Table> {
         {
           name: `fk_${name}_parent`,
           columns: ['parent_id'],
-          references: { table: k === 0 ? name : `t${String(k - 1).padStart(3, '0')}`, columns: ['id'] },
+          references: {
+            table: k === 0 ? name : `t${String(k - 1).padStart(3, '0')}`,
+            columns: ['id'],
+          },
         },
       ],
       indexes,
@@ -83,7 +98,8 @@ function initialRevision(): string {
       [
         `  await op.createTable(${JSON.stringify(name)}, ${JSON.stringify(t.columns)}, { foreignKeys: ${JSON.stringify(t.foreignKeys)} })`,
         ...t.indexes.map(
-          (ix) => `  await op.createIndex(${JSON.stringify(ix.name)}, ${JSON.stringify(name)}, ${JSON.stringify(ix.columns)})`,
+          (ix) =>
+            `  await op.createIndex(${JSON.stringify(ix.name)}, ${JSON.stringify(name)}, ${JSON.stringify(ix.columns)})`,
         ),
       ].join('\n'),
     )
@@ -122,7 +138,12 @@ function run(bin: string, args: string[], cwd: string): Run {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9
   let cpu: number | undefined
   if (timed && existsSync(cpuFile)) {
-    const [user, system] = readFileSync(cpuFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number)
+    const [user, system] = readFileSync(cpuFile, 'utf8')
+      .trim()
+      .split('\n')
+      .pop()!
+      .split(' ')
+      .map(Number)
     if (Number.isFinite(user) && Number.isFinite(system)) cpu = user! + system!
   }
   return { seconds, cpu, code: child.status, output: `${child.stdout}${child.stderr}` }
@@ -159,19 +180,26 @@ export async function runSchemaBench(bin: string, bare: number, runs = 3): Promi
       if (failedCheck) throw new Error(`check failed:\n${failedCheck.output.slice(0, 2000)}`)
       writeFileSync(join(root, 'schema.mjs'), moduleText(true))
       const autos = Array.from({ length: runs }, () => {
-        const r = run(bin, ['revision', '--autogenerate', '-m', 'bench', '--rev-id', 'benchauto01'], root)
+        const r = run(
+          bin,
+          ['revision', '--autogenerate', '-m', 'bench', '--rev-id', 'benchauto01'],
+          root,
+        )
         rmSync(join(root, 'migrations/versions/benchauto01_bench.ts'), { force: true })
         return r
       })
       const failedAuto = autos.find((c) => c.code !== 0)
-      if (failedAuto) throw new Error(`revision --autogenerate failed:\n${failedAuto.output.slice(0, 2000)}`)
+      if (failedAuto)
+        throw new Error(`revision --autogenerate failed:\n${failedAuto.output.slice(0, 2000)}`)
       const detected = (autos[0]!.output.match(/Detected /g) ?? []).length
       const flag = (s: number) => (s > TARGET_SECONDS ? `  !! over ${TARGET_SECONDS} s` : '')
       const line = (label: string, rs: Run[], note = '') => {
         const wall = median(rs.map((r) => r.seconds))
         const cpus = rs.flatMap((r) => (r.cpu === undefined ? [] : [r.cpu]))
         const cpu = cpus.length ? `, cpu ${median(cpus).toFixed(3)} s` : ''
-        console.log(`${db.dialect.padEnd(8)} ${label.padEnd(26)} ${wall.toFixed(3)} s wall${cpu}${note}${flag(wall)}`)
+        console.log(
+          `${db.dialect.padEnd(8)} ${label.padEnd(26)} ${wall.toFixed(3)} s wall${cpu}${note}${flag(wall)}`,
+        )
       }
       line('check', checks)
       line('revision --autogenerate', autos, ` (${detected} changes)`)

@@ -27,7 +27,13 @@ export function schemaCommands(program: Command, io: SchemaCommandsIo): void {
       const retort = await io.open()
       const { differences } = await retort.check()
       if (flags.json) {
-        io.out(JSON.stringify(differences.map(({ change: _c, ...d }) => d), null, 2) + '\n')
+        io.out(
+          JSON.stringify(
+            differences.map(({ change: _c, ...d }) => d),
+            null,
+            2,
+          ) + '\n',
+        )
         if (differences.length > 0) io.fail(1)
         return
       }
@@ -36,7 +42,8 @@ export function schemaCommands(program: Command, io: SchemaCommandsIo): void {
         return
       }
       throw new RetortError(
-        'New upgrade operations detected:\n' + differences.map((d) => `  ${d.description}`).join('\n'),
+        'New upgrade operations detected:\n' +
+          differences.map((d) => `  ${d.description}`).join('\n'),
       )
     })
 

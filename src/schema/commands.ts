@@ -12,7 +12,12 @@ import { changeTable, diffSchemas, type SchemaChange } from './diff.js'
 import { matchesFilter } from './filter.js'
 import { introspect } from './introspect.js'
 import type { ColumnModel, SchemaModel, TableFilter } from './model.js'
-import { describeChange, renderChanges, type RenderDialect, type RenderedChanges } from './render.js'
+import {
+  describeChange,
+  renderChanges,
+  type RenderDialect,
+  type RenderedChanges,
+} from './render.js'
 
 /** Where the database's schema is read. */
 export interface SchemaSource {

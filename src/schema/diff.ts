@@ -42,7 +42,11 @@ export type SchemaChange =
       readonly to: string | null
     }
   | { readonly kind: 'addPrimaryKey'; readonly table: string; readonly primaryKey: PrimaryKeyModel }
-  | { readonly kind: 'dropPrimaryKey'; readonly table: string; readonly primaryKey: PrimaryKeyModel }
+  | {
+      readonly kind: 'dropPrimaryKey'
+      readonly table: string
+      readonly primaryKey: PrimaryKeyModel
+    }
   | { readonly kind: 'addUnique'; readonly table: string; readonly unique: UniqueModel }
   | { readonly kind: 'dropUnique'; readonly table: string; readonly unique: UniqueModel }
   | { readonly kind: 'addForeignKey'; readonly table: string; readonly foreignKey: ForeignKeyModel }
@@ -164,7 +168,8 @@ export function diffSchemas(
   const dropped = [...have.values()].filter((t) => !want.has(t.name))
   const dropOrder = orderByReferences(dropped)
   for (const { table, split } of dropOrder) {
-    for (const fk of split) dropFks.push({ kind: 'dropForeignKey', table: table.name, foreignKey: fk })
+    for (const fk of split)
+      dropFks.push({ kind: 'dropForeignKey', table: table.name, foreignKey: fk })
   }
   const dropTables: SchemaChange[] = dropOrder
     .reverse()
@@ -175,12 +180,25 @@ export function diffSchemas(
   const added = [...want.values()].filter((t) => !have.has(t.name))
   const addTables: SchemaChange[] = []
   for (const { table, split } of orderByReferences(added)) {
-    addTables.push({ kind: 'addTable', table: { ...withoutForeignKeys(table, split), indexes: [] } })
-    for (const index of table.indexes) addTables.push({ kind: 'addIndex', table: table.name, index })
-    for (const fk of split) addFks.push({ kind: 'addForeignKey', table: table.name, foreignKey: fk })
+    addTables.push({
+      kind: 'addTable',
+      table: { ...withoutForeignKeys(table, split), indexes: [] },
+    })
+    for (const index of table.indexes)
+      addTables.push({ kind: 'addIndex', table: table.name, index })
+    for (const fk of split)
+      addFks.push({ kind: 'addForeignKey', table: table.name, foreignKey: fk })
   }
 
-  return [...dropFks, ...dropOthers, ...dropTables, ...columns, ...addOthers, ...addTables, ...addFks]
+  return [
+    ...dropFks,
+    ...dropOthers,
+    ...dropTables,
+    ...columns,
+    ...addOthers,
+    ...addTables,
+    ...addFks,
+  ]
 }
 
 interface Buckets {
@@ -210,7 +228,8 @@ function diffTable(before: TableModel, after: TableModel, out: Buckets): void {
   for (const index of indexes.dropped) out.dropOthers.push({ kind: 'dropIndex', table, index })
   for (const unique of uniques.dropped) out.dropOthers.push({ kind: 'dropUnique', table, unique })
   for (const check of checks.dropped) out.dropOthers.push({ kind: 'dropCheck', table, check })
-  for (const pk of pks.dropped) out.dropOthers.push({ kind: 'dropPrimaryKey', table, primaryKey: pk })
+  for (const pk of pks.dropped)
+    out.dropOthers.push({ kind: 'dropPrimaryKey', table, primaryKey: pk })
 
   if ((before.comment ?? null) !== (after.comment ?? null)) {
     out.columns.push({ kind: 'tableComment', table, from: before.comment, to: after.comment })
@@ -261,7 +280,9 @@ const sameText = (a: string, b: string): boolean => a.toLowerCase() === b.toLowe
  */
 export function defaultMeaning(text: string | null): string | null {
   if (text === null) return null
-  const cast = /^('(?:[^']|'')*'|-?\d+(?:\.\d+)?)(?:::[a-z ]+(?:\(\d+(?:,\s*\d+)?\))?)+$/i.exec(text.trim())
+  const cast = /^('(?:[^']|'')*'|-?\d+(?:\.\d+)?)(?:::[a-z ]+(?:\(\d+(?:,\s*\d+)?\))?)+$/i.exec(
+    text.trim(),
+  )
   return cast ? cast[1]! : text.trim()
 }
 

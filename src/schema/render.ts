@@ -3,11 +3,7 @@
  * `upgrade` and `downgrade`, and one `Detected ...` line per operation
  * (shared/spec/schema.md). Pure text work, no database.
  */
-import {
-  changeTable,
-  invertChanges,
-  type SchemaChange,
-} from './diff.js'
+import { changeTable, invertChanges, type SchemaChange } from './diff.js'
 import type {
   CheckModel,
   ColumnModel,
@@ -46,7 +42,9 @@ export interface RenderedChanges {
 /** How `check` and the autogenerate log name a change (without `Detected `). */
 export function describeChange(change: SchemaChange): string {
   const on = (name: string | null, what: string): string =>
-    name === null ? `${what} on '${changeTable(change)}'` : `${what} '${name}' on '${changeTable(change)}'`
+    name === null
+      ? `${what} on '${changeTable(change)}'`
+      : `${what} '${name}' on '${changeTable(change)}'`
   switch (change.kind) {
     case 'addTable':
       return `added table '${change.table.name}'`
@@ -81,9 +79,14 @@ export function describeChange(change: SchemaChange): string {
     case 'dropPrimaryKey':
       return on(change.primaryKey.name, 'removed primary key')
     case 'addUnique':
-      return on(change.unique.name, 'added unique constraint') + ` (${change.unique.columns.join(', ')})`
+      return (
+        on(change.unique.name, 'added unique constraint') + ` (${change.unique.columns.join(', ')})`
+      )
     case 'dropUnique':
-      return on(change.unique.name, 'removed unique constraint') + ` (${change.unique.columns.join(', ')})`
+      return (
+        on(change.unique.name, 'removed unique constraint') +
+        ` (${change.unique.columns.join(', ')})`
+      )
     case 'addForeignKey':
       return on(change.foreignKey.name, 'added foreign key') + ` ${fkShape(change.foreignKey)}`
     case 'dropForeignKey':
@@ -273,8 +276,11 @@ function renderOp(
       if (attribute === 'type') changes.push(`type: ${str(to.type)}`)
       if (attribute === 'nullable') changes.push(`nullable: ${to.nullable}`)
       if (attribute === 'default')
-        changes.push(`default: ${to.default === null ? 'null' : defaultLiteral(to.default, sqlText)}`)
-      if (attribute === 'comment') changes.push(`comment: ${to.comment === null ? 'null' : str(to.comment)}`)
+        changes.push(
+          `default: ${to.default === null ? 'null' : defaultLiteral(to.default, sqlText)}`,
+        )
+      if (attribute === 'comment')
+        changes.push(`comment: ${to.comment === null ? 'null' : str(to.comment)}`)
       const existing = [`type: ${str(from.type)}`, `nullable: ${from.nullable}`]
       if (from.default !== null) existing.push(`default: ${defaultLiteral(from.default, sqlText)}`)
       if (from.comment !== null) existing.push(`comment: ${str(from.comment)}`)
@@ -284,33 +290,46 @@ function renderOp(
     }
     case 'tableComment': {
       const statement = dialect.tableCommentSql?.(change.table, change.to)
-      if (statement === undefined) return [`// The comment of table '${change.table}' changes here; this database keeps none.`]
+      if (statement === undefined)
+        return [`// The comment of table '${change.table}' changes here; this database keeps none.`]
       return [`await op.execute(${str(statement)})`]
     }
     case 'addPrimaryKey':
-      return call('createPrimaryKey', [
-        str(change.primaryKey.name ?? `pk_${change.table}`),
-        t,
-        strList(change.primaryKey.columns),
-      ], 1)
+      return call(
+        'createPrimaryKey',
+        [
+          str(change.primaryKey.name ?? `pk_${change.table}`),
+          t,
+          strList(change.primaryKey.columns),
+        ],
+        1,
+      )
     case 'dropPrimaryKey':
-      return call('dropConstraint', [
-        str(change.primaryKey.name ?? `${change.table}_pkey`),
-        t,
-        `{ type: 'primaryKey' }`,
-      ], 1)
+      return call(
+        'dropConstraint',
+        [str(change.primaryKey.name ?? `${change.table}_pkey`), t, `{ type: 'primaryKey' }`],
+        1,
+      )
     case 'addUnique':
-      return call('createUniqueConstraint', [
-        str(change.unique.name ?? constraintName('uq', change.table, change.unique.columns)),
-        t,
-        strList(change.unique.columns),
-      ], 1)
+      return call(
+        'createUniqueConstraint',
+        [
+          str(change.unique.name ?? constraintName('uq', change.table, change.unique.columns)),
+          t,
+          strList(change.unique.columns),
+        ],
+        1,
+      )
     case 'dropUnique':
-      return call('dropConstraint', [
-        str(change.unique.name ?? `${change.table}_${change.unique.columns.join('_')}_key`),
-        t,
-        `{ type: 'unique' }`,
-      ], 1)
+      return call(
+        'dropConstraint',
+        [
+          str(change.unique.name ?? `${change.table}_${change.unique.columns.join('_')}_key`),
+          t,
+          `{ type: 'unique' }`,
+        ],
+        1,
+      )
     case 'addForeignKey': {
       const fk = change.foreignKey
       const args = [
@@ -325,23 +344,33 @@ function renderOp(
       return call('createForeignKey', args, 1)
     }
     case 'dropForeignKey':
-      return call('dropConstraint', [
-        str(change.foreignKey.name ?? `${change.table}_${change.foreignKey.columns.join('_')}_fkey`),
-        t,
-        `{ type: 'foreignKey' }`,
-      ], 1)
+      return call(
+        'dropConstraint',
+        [
+          str(
+            change.foreignKey.name ?? `${change.table}_${change.foreignKey.columns.join('_')}_fkey`,
+          ),
+          t,
+          `{ type: 'foreignKey' }`,
+        ],
+        1,
+      )
     case 'addCheck':
-      return call('createCheckConstraint', [
-        str(change.check.name ?? constraintName('ck', change.table, [])),
-        t,
-        sqlText(change.check.expression),
-      ], 1)
+      return call(
+        'createCheckConstraint',
+        [
+          str(change.check.name ?? constraintName('ck', change.table, [])),
+          t,
+          sqlText(change.check.expression),
+        ],
+        1,
+      )
     case 'dropCheck':
-      return call('dropConstraint', [
-        str(change.check.name ?? `${change.table}_check`),
-        t,
-        `{ type: 'check' }`,
-      ], 1)
+      return call(
+        'dropConstraint',
+        [str(change.check.name ?? `${change.table}_check`), t, `{ type: 'check' }`],
+        1,
+      )
     case 'addIndex':
       return call('createIndex', indexArgs(change.table, change.index, sqlText), 1)
     case 'dropIndex':
@@ -369,7 +398,8 @@ function renderCreateTable(table: TableModel, sqlText: (text: string) => string)
   const pk: PrimaryKeyModel | null = table.primaryKey
   // An unnamed one-column key reads best on its column, as written by hand.
   const columnKey = pk && pk.name === null && pk.columns.length === 1 ? pk.columns[0] : undefined
-  for (const c of table.columns) lines.push(`    ${columnLiteral(c, sqlText, c.name === columnKey)},`)
+  for (const c of table.columns)
+    lines.push(`    ${columnLiteral(c, sqlText, c.name === columnKey)},`)
   lines.push('  ],')
   const options: string[] = []
   if (pk && columnKey === undefined) options.push(`primaryKey: ${namedColumns(pk)}`)
@@ -402,7 +432,10 @@ function renderCreateTable(table: TableModel, sqlText: (text: string) => string)
   return lines.flatMap((l) => l.split('\n'))
 }
 
-function namedColumns(item: { readonly name: string | null; readonly columns: readonly string[] }): string {
+function namedColumns(item: {
+  readonly name: string | null
+  readonly columns: readonly string[]
+}): string {
   return `{ ${item.name === null ? '' : `name: ${str(item.name)}, `}columns: ${strList(item.columns)} }`
 }
 
@@ -475,7 +508,10 @@ function callLines(prefix: string, args: readonly string[]): string[] {
 
 /** A single-quoted TypeScript string. */
 export function str(value: string): string {
-  return `'${value.replace(/[\\']/g, (c) => '\\' + c).replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`
+  return `'${value
+    .replace(/[\\']/g, (c) => '\\' + c)
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')}'`
 }
 
 function strList(values: readonly string[]): string {
@@ -497,7 +533,9 @@ export function fillRevisionBodies(text: string, rendered: RenderedChanges): str
   let out = text
   for (const name of ['upgrade', 'downgrade'] as const) {
     const body = name === 'upgrade' ? rendered.upgrade : rendered.downgrade
-    const head = new RegExp(`export\\s+async\\s+function\\s+${name}\\s*\\(([^)]*)\\)[^{]*\\{`).exec(out)
+    const head = new RegExp(`export\\s+async\\s+function\\s+${name}\\s*\\(([^)]*)\\)[^{]*\\{`).exec(
+      out,
+    )
     if (!head) throw new Error(`the revision template has no 'export async function ${name}(...)'`)
     const open = head.index + head[0].length - 1
     const close = matchingBrace(out, open)
@@ -524,7 +562,8 @@ function matchingBrace(text: string, open: number): number {
   let depth = 0
   for (let k = open; k < text.length; k++) {
     const c = text[k]
-    if (c === '/' && text[k + 1] === '/') k = text.indexOf('\n', k) < 0 ? text.length : text.indexOf('\n', k)
+    if (c === '/' && text[k + 1] === '/')
+      k = text.indexOf('\n', k) < 0 ? text.length : text.indexOf('\n', k)
     else if (c === '/' && text[k + 1] === '*') k = text.indexOf('*/', k + 2) + 1
     else if (c === "'" || c === '"' || c === '`') {
       k++

@@ -59,7 +59,8 @@ export interface VerifyOptions {
 }
 
 /** The five checks, in order. */
-export type VerifyCheckName = 'heads' | 'upgrade' | 'up-down consistency' | 'downgrade leaves no trace' | 'schema matches'
+export type VerifyCheckName =
+  'heads' | 'upgrade' | 'up-down consistency' | 'downgrade leaves no trace' | 'schema matches'
 
 /** Every check of verify, in the order they run. */
 export const VERIFY_CHECKS: readonly VerifyCheckName[] = [
@@ -203,7 +204,8 @@ export class SchemaTools {
         const y = heads[b]!
         if ([...x.branchLabels].sort().join() !== [...y.branchLabels].sort().join()) continue
         const shared = graph.revisions.some(
-          (r) => graph.isAncestor(r.index, x.index, true) && graph.isAncestor(r.index, y.index, true),
+          (r) =>
+            graph.isAncestor(r.index, x.index, true) && graph.isAncestor(r.index, y.index, true),
         )
         if (!shared) continue
         return {
@@ -225,7 +227,12 @@ export class SchemaTools {
     const parsed = parseDatabaseUrl(url, this.ctx.cwd)
     const read = () => readDatabaseSchema(this.source(parsed))
     const steps = planUpgrade(graph, [], 'heads').steps
-    const failAt = (name: VerifyCheckName, step: PlanStep, what: string, error?: unknown): VerifyCheck => ({
+    const failAt = (
+      name: VerifyCheckName,
+      step: PlanStep,
+      what: string,
+      error?: unknown,
+    ): VerifyCheck => ({
       name,
       passed: false,
       revisions: step.revision ? [step.revision] : [],
@@ -264,7 +271,12 @@ export class SchemaTools {
       try {
         await this.ctx.runSteps(url, [step])
       } catch (error) {
-        consistency = failAt('up-down consistency', step, 'upgrade after its downgrade failed', error)
+        consistency = failAt(
+          'up-down consistency',
+          step,
+          'upgrade after its downgrade failed',
+          error,
+        )
         // Leave the database as the plan expects it.
         continue
       }
@@ -286,7 +298,9 @@ export class SchemaTools {
     if (!upgrade.passed) {
       return [
         upgrade,
-        consistency.passed ? skipped('up-down consistency', 'not run: upgrade failed') : consistency,
+        consistency.passed
+          ? skipped('up-down consistency', 'not run: upgrade failed')
+          : consistency,
         trace.passed ? skipped('downgrade leaves no trace', 'not run: upgrade failed') : trace,
         skipped('schema matches', 'not run: upgrade failed'),
       ]
@@ -294,7 +308,12 @@ export class SchemaTools {
     let matches: VerifyCheck
     const wanted = override ?? (await this.ctx.declaredSchema(url))
     if (!wanted) {
-      matches = { name: 'schema matches', passed: true, skipped: true, message: 'no declared schema' }
+      matches = {
+        name: 'schema matches',
+        passed: true,
+        skipped: true,
+        message: 'no declared schema',
+      }
     } else {
       const differences = listDifferences(compareSchemas(await read(), wanted, this.ctx.filter))
       matches =

@@ -46,7 +46,11 @@ for (const db of testDatabases()) {
     let project: Project
     before(async () => {
       fresh = await db.fresh()
-      project = schemaProject(fresh.url, { schema: 'schema.ts', include: ['*'], exclude: ['legacy_*'] })
+      project = schemaProject(fresh.url, {
+        schema: 'schema.ts',
+        include: ['*'],
+        exclude: ['legacy_*'],
+      })
       project.write('schema.ts', schemaModule())
     })
     after(async () => {
@@ -60,7 +64,10 @@ for (const db of testDatabases()) {
       assert.match(gen.stderr, /INFO {2}\[retort\.autogenerate\] Detected added table 'account'/)
       assert.match(gen.stderr, /Detected added table 'entry'/)
       assert.match(gen.stderr, /Detected added index 'ix_entry_id_account' on 'entry'/)
-      assert.match(gen.stderr, /WARNI \[retort\.autogenerate\] include\/exclude pattern 'legacy_\*' matches no table/)
+      assert.match(
+        gen.stderr,
+        /WARNI \[retort\.autogenerate\] include\/exclude pattern 'legacy_\*' matches no table/,
+      )
       assert.deepEqual(versions(project), ['a001_initial_schema.ts'])
       assert.equal((await project.run('upgrade heads')).code, 0)
       const check = await project.run('check')
@@ -73,13 +80,18 @@ for (const db of testDatabases()) {
       const check = await project.run('check')
       assert.equal(check.code, 1)
       assert.equal(
-        check.stderr.split('\n').filter((l) => !l.startsWith('WARNI')).join('\n'),
+        check.stderr
+          .split('\n')
+          .filter((l) => !l.startsWith('WARNI'))
+          .join('\n'),
         "FAILED: New upgrade operations detected:\n  added column 'account.note'\n",
       )
       const json = await project.run('check --json')
       assert.equal(json.code, 1)
       const list = JSON.parse(json.stdout) as { kind: string; table: string; description: string }[]
-      assert.deepEqual(list, [{ kind: 'addColumn', table: 'account', description: "added column 'account.note'" }])
+      assert.deepEqual(list, [
+        { kind: 'addColumn', table: 'account', description: "added column 'account.note'" },
+      ])
     })
 
     it('refuses to autogenerate when the database is not at its heads, naming what is not applied', async () => {
@@ -88,13 +100,18 @@ for (const db of testDatabases()) {
       assert.match(gen.stderr, /Detected added column 'account\.note'/)
       const again = await project.run('revision --autogenerate -m "too early" --rev-id a003')
       assert.equal(again.code, 1)
-      assert.match(again.stderr, /FAILED: Target database is not up to date: revision\(s\) 'a002' not applied/)
+      assert.match(
+        again.stderr,
+        /FAILED: Target database is not up to date: revision\(s\) 'a002' not applied/,
+      )
       assert.deepEqual(versions(project).sort(), ['a001_initial_schema.ts', 'a002_add_note.ts'])
     })
 
     it('writes a revision with empty bodies and logs No changes detected when nothing changed', async () => {
       assert.equal((await project.run('upgrade heads')).code, 0)
-      const gen = await project.run('revision --autogenerate -m "nothing" --rev-id a003 --head a002')
+      const gen = await project.run(
+        'revision --autogenerate -m "nothing" --rev-id a003 --head a002',
+      )
       assert.equal(gen.code, 0, gen.stderr)
       assert.match(gen.stderr, /INFO {2}\[retort\.autogenerate\] No changes detected/)
       assert.equal((await project.run('upgrade heads')).code, 0)
@@ -175,13 +192,17 @@ for (const db of testDatabases()) {
           revision: 'c002',
           downRevision: 'c001',
           message: 'forgetful',
-          upgrade: "await op.createTable('extra', [{ name: 'id', type: 'integer', primaryKey: true }])",
+          upgrade:
+            "await op.createTable('extra', [{ name: 'id', type: 'integer', primaryKey: true }])",
           downgrade: '',
         },
       ])
       assert.equal(run.code, 1)
       assert.match(run.stdout, /PASSED {2}upgrade\n/)
-      assert.match(run.stdout, /FAILED {2}downgrade leaves no trace: revision 'c002' .*added table 'extra'/)
+      assert.match(
+        run.stdout,
+        /FAILED {2}downgrade leaves no trace: revision 'c002' .*added table 'extra'/,
+      )
     })
 
     it('fails an upgrade that fails halfway, naming the revision', async () => {
@@ -213,7 +234,10 @@ for (const db of testDatabases()) {
       ])
       assert.equal(run.code, 1)
       assert.match(run.stdout, /PASSED {2}downgrade leaves no trace/)
-      assert.match(run.stdout, /FAILED {2}up-down consistency: revision 'c002' .*upgrade after its downgrade failed/)
+      assert.match(
+        run.stdout,
+        /FAILED {2}up-down consistency: revision 'c002' .*upgrade after its downgrade failed/,
+      )
     })
 
     it('fails two heads from one parent with both ids and the merge command', async () => {
@@ -232,12 +256,19 @@ for (const db of testDatabases()) {
     it('runs only the heads check from the API when asked, without a database', async () => {
       const project = schemaProject('sqlite:./never-created.db')
       try {
-        for (const r of [base, { revision: 'c002', downRevision: 'c001', message: 'one' }, { revision: 'c003', downRevision: 'c001', message: 'two' }])
+        for (const r of [
+          base,
+          { revision: 'c002', downRevision: 'c001', message: 'one' },
+          { revision: 'c003', downRevision: 'c001', message: 'two' },
+        ])
           writeRevision(project.root, r)
         const api = await openApi(project)
         const result = await api.verify({ checks: ['heads'] })
         assert.equal(result.passed, false)
-        assert.deepEqual(result.checks.map((c) => [c.name, c.revisions]), [['heads', ['c002', 'c003']]])
+        assert.deepEqual(
+          result.checks.map((c) => [c.name, c.revisions]),
+          [['heads', ['c002', 'c003']]],
+        )
         assert.equal(existsSync(join(project.root, 'never-created.db')), false)
       } finally {
         project.remove()

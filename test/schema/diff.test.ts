@@ -59,7 +59,9 @@ describe('diffSchemas', () => {
     const before = schema(table('a', { columns: [col('x', 'varchar(50)', { default: "'a'" })] }))
     const after = schema(
       table('a', {
-        columns: [col('x', 'text', { nullable: false, default: null, comment: 'c', autoIncrement: true })],
+        columns: [
+          col('x', 'text', { nullable: false, default: null, comment: 'c', autoIncrement: true }),
+        ],
       }),
     )
     const changes = diffSchemas(before, after)
@@ -93,8 +95,12 @@ describe('diffSchemas', () => {
       unique: false,
       where: null,
     })
-    const before = schema(table('a', { indexes: [ix(['x'])], checks: [{ name: 'ck', expression: 'x > 0' }] }))
-    const after = schema(table('a', { indexes: [ix(['x', 'y'])], checks: [{ name: 'ck', expression: 'x > 1' }] }))
+    const before = schema(
+      table('a', { indexes: [ix(['x'])], checks: [{ name: 'ck', expression: 'x > 0' }] }),
+    )
+    const after = schema(
+      table('a', { indexes: [ix(['x', 'y'])], checks: [{ name: 'ck', expression: 'x > 1' }] }),
+    )
     assert.deepEqual(lines(diffSchemas(before, after)), [
       "removed index 'ix_a' on 'a'",
       "removed check constraint 'ck' on 'a'",
@@ -151,7 +157,14 @@ describe('diffSchemas', () => {
     const before = schema(
       table('a', {
         columns: [col('id'), col('x')],
-        indexes: [{ name: 'ix_x', columns: [{ column: 'x', descending: false }], unique: false, where: null }],
+        indexes: [
+          {
+            name: 'ix_x',
+            columns: [{ column: 'x', descending: false }],
+            unique: false,
+            where: null,
+          },
+        ],
       }),
     )
     const after = schema(
@@ -166,13 +179,24 @@ describe('diffSchemas', () => {
   })
 
   it("compares defaults by meaning: a literal's cast is not a change", () => {
-    const withDefault = (d: string) => schema(table('a', { columns: [col('id', 'integer', { nullable: false }), col('x', 'text', { default: d })] }))
-    assert.deepEqual(diffSchemas(withDefault("'abc'::character varying"), withDefault("'abc'::text")), [])
+    const withDefault = (d: string) =>
+      schema(
+        table('a', {
+          columns: [col('id', 'integer', { nullable: false }), col('x', 'text', { default: d })],
+        }),
+      )
+    assert.deepEqual(
+      diffSchemas(withDefault("'abc'::character varying"), withDefault("'abc'::text")),
+      [],
+    )
     assert.equal(diffSchemas(withDefault("'abc'::text"), withDefault("'abd'::text")).length, 1)
   })
 
   it('leaves out the tables and columns the filter excludes', () => {
-    const before = schema(table('a', { columns: [col('id', 'integer', { nullable: false }), col('secret')] }), table('other_tool'))
+    const before = schema(
+      table('a', { columns: [col('id', 'integer', { nullable: false }), col('secret')] }),
+      table('other_tool'),
+    )
     const after = schema(table('a'))
     const include = (t: string, c?: string) => t !== 'other_tool' && c !== 'secret'
     assert.deepEqual(diffSchemas(before, after, { include }), [])
@@ -180,7 +204,10 @@ describe('diffSchemas', () => {
 
   it('inverts every change so that the downgrade diff is the reverse', () => {
     const before = schema(table('a', { columns: [col('id'), col('x', 'text')], comment: 'one' }))
-    const after = schema(table('a', { columns: [col('id'), col('x', 'varchar(9)')], comment: 'two' }), table('b'))
+    const after = schema(
+      table('a', { columns: [col('id'), col('x', 'varchar(9)')], comment: 'two' }),
+      table('b'),
+    )
     const down = invertChanges(diffSchemas(before, after))
     assert.deepEqual(lines(down), [
       "removed table 'b'",

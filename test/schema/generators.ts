@@ -1,5 +1,10 @@
 import fc from 'fast-check'
-import type { ForeignKeyModel, IndexModel, SchemaModel, TableModel } from '../../src/schema/model.js'
+import type {
+  ForeignKeyModel,
+  IndexModel,
+  SchemaModel,
+  TableModel,
+} from '../../src/schema/model.js'
 
 /**
  * Random schemas over a small pool of tables and columns, so that two of
@@ -38,7 +43,10 @@ const rawTable = fc.record({
   check: fc.boolean(),
   index: fc.constantFrom('none', 'c5', 'c1c5', 'unique c5', 'c5 desc'),
   fk: fc.option(
-    fc.record({ target: fc.constantFrom(...TABLES), onDelete: fc.constantFrom('no action', 'cascade') }),
+    fc.record({
+      target: fc.constantFrom(...TABLES),
+      onDelete: fc.constantFrom('no action', 'cascade'),
+    }),
   ),
 })
 
@@ -52,7 +60,14 @@ function buildTable(
   comments: boolean,
 ): TableModel {
   const columns: TableModel['columns'][number][] = [
-    { name: 'id', type: 'integer', nullable: false, default: null, autoIncrement: k % 2 === 0, comment: null },
+    {
+      name: 'id',
+      type: 'integer',
+      nullable: false,
+      default: null,
+      autoIncrement: k % 2 === 0,
+      comment: null,
+    },
   ]
   const plain = { default: null, autoIncrement: false, comment: null }
   if (raw.c0) columns.push({ ...plain, name: 'c0', type: 'integer', nullable: true })
@@ -71,7 +86,9 @@ function buildTable(
   const has = (c: string) => columns.some((col) => col.name === c)
   const uniques = [
     ...(raw.unique1 && has('c1') ? [{ name: `uq_${name}_1`, columns: ['c1'] }] : []),
-    ...(raw.unique2 && has('c4') && has('c5') ? [{ name: `uq_${name}_2`, columns: ['c4', 'c5'] }] : []),
+    ...(raw.unique2 && has('c4') && has('c5')
+      ? [{ name: `uq_${name}_2`, columns: ['c4', 'c5'] }]
+      : []),
   ]
   const checks = raw.check && has('c1') ? [{ name: `ck_${name}_1`, expression: 'c1 > 0' }] : []
   const col = (column: string, descending = false) => ({ column, descending })
@@ -129,7 +146,11 @@ export function schemaArbitrary(comments: boolean): fc.Arbitrary<SchemaModel> {
 }
 
 /** `count` (before, after) pairs, the same for a given seed. */
-export function schemaPairs(count: number, comments: boolean, seed: number): [SchemaModel, SchemaModel][] {
+export function schemaPairs(
+  count: number,
+  comments: boolean,
+  seed: number,
+): [SchemaModel, SchemaModel][] {
   return fc.sample(fc.tuple(schemaArbitrary(comments), schemaArbitrary(comments)), {
     numRuns: count,
     seed,

@@ -52,7 +52,10 @@ export function writeModelRevision(
 
 /** The model of the database at `url` (the version table left out). */
 export function readModel(url: string): Promise<SchemaModel> {
-  return readDatabaseSchema({ url: parseDatabaseUrl(url, process.cwd()), versionTable: 'retort_version' })
+  return readDatabaseSchema({
+    url: parseDatabaseUrl(url, process.cwd()),
+    versionTable: 'retort_version',
+  })
 }
 
 /** Open the project's API, logging into `lines`. */

@@ -46,16 +46,32 @@ const account = (columns: ReturnType<typeof column>[]): SchemaModel => ({
 describe('renderChanges', () => {
   it('writes SQLite changes that need a rebuild inside op.batchAlterTable, plain ones outside', () => {
     const before = account([column('name', 'varchar(50)'), column('note', 'text')])
-    const after = account([column('name', 'text', false), column('note', 'text'), column('extra', 'integer')])
-    const { upgrade, downgrade } = renderChanges(diffSchemas(before, after), renderDialect('sqlite'))
-    assert.match(upgrade, /await op\.batchAlterTable\('account', \(batch\) => \{\n {4}batch\.addColumn/)
-    assert.match(upgrade, /batch\.alterColumn\('name', \{ type: 'text', existing: \{ type: 'varchar\(50\)', nullable: true \} \}\)/)
+    const after = account([
+      column('name', 'text', false),
+      column('note', 'text'),
+      column('extra', 'integer'),
+    ])
+    const { upgrade, downgrade } = renderChanges(
+      diffSchemas(before, after),
+      renderDialect('sqlite'),
+    )
+    assert.match(
+      upgrade,
+      /await op\.batchAlterTable\('account', \(batch\) => \{\n {4}batch\.addColumn/,
+    )
+    assert.match(
+      upgrade,
+      /batch\.alterColumn\('name', \{ type: 'text', existing: \{ type: 'varchar\(50\)', nullable: true \} \}\)/,
+    )
     assert.match(downgrade, /batch\.dropColumn\('extra'\)/)
     const plain = renderChanges(
       diffSchemas(account([]), account([column('extra', 'integer')])),
       renderDialect('sqlite'),
     )
-    assert.equal(plain.upgrade, "  await op.addColumn('account', { name: 'extra', type: 'integer' })")
+    assert.equal(
+      plain.upgrade,
+      "  await op.addColumn('account', { name: 'extra', type: 'integer' })",
+    )
     const pg = renderChanges(diffSchemas(before, after), renderDialect('postgres'))
     assert.doesNotMatch(pg.upgrade, /batchAlterTable/)
   })
@@ -70,7 +86,11 @@ describe('renderChanges', () => {
   })
 
   it('logs one Detected line per operation, and No changes detected for none', () => {
-    const some = autogenerate('mysql', account([]), account([column('a', 'text'), column('b', 'text')]))
+    const some = autogenerate(
+      'mysql',
+      account([]),
+      account([column('a', 'text'), column('b', 'text')]),
+    )
     assert.deepEqual(some.log, [
       "INFO  [retort.autogenerate] Detected added column 'account.a'",
       "INFO  [retort.autogenerate] Detected added column 'account.b'",
@@ -101,7 +121,10 @@ describe('renderChanges', () => {
           files.push(path)
         })
         const path = join(dir, `${dialect}_empty.ts`)
-        writeFileSync(path, fillRevisionBodies(TEMPLATE, autogenerate(dialect, before0, before0).rendered))
+        writeFileSync(
+          path,
+          fillRevisionBodies(TEMPLATE, autogenerate(dialect, before0, before0).rendered),
+        )
         files.push(path)
       }
       writeFileSync(
@@ -112,10 +135,14 @@ describe('renderChanges', () => {
           include: ['*.ts'],
         }),
       )
-      execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir, '--noEmit'], {
-        cwd: ROOT,
-        stdio: 'pipe',
-      })
+      execFileSync(
+        process.execPath,
+        [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir, '--noEmit'],
+        {
+          cwd: ROOT,
+          stdio: 'pipe',
+        },
+      )
       execFileSync(
         process.execPath,
         [join(ROOT, 'node_modules/eslint/bin/eslint.js'), '--max-warnings', '0', ...files],

@@ -5,7 +5,14 @@ import { describeChange } from '../../src/schema/render.js'
 import type { SchemaModel } from '../../src/schema/model.js'
 import { testDatabases, type TestDatabase } from '../helpers/databases.js'
 import { schemaPairs } from './generators.js'
-import { canonical, EMPTY, openApi, readModel, schemaProject, writeModelRevision } from './helpers.js'
+import {
+  canonical,
+  EMPTY,
+  openApi,
+  readModel,
+  schemaProject,
+  writeModelRevision,
+} from './helpers.js'
 
 /** Pairs per database: enough to meet every change kind, few enough to stay fast. */
 const PAIRS = Number(process.env.RETORT_ROUND_TRIP_PAIRS ?? 15)
@@ -43,7 +50,12 @@ for (const db of testDatabases()) {
           await api.upgrade({ target: 'heads' })
           const old = await readModel(fresh.url)
 
-          await api.revision({ message: 'auto', autogenerate: true, wantedSchema: wanted, revId: 'b0000002' })
+          await api.revision({
+            message: 'auto',
+            autogenerate: true,
+            wantedSchema: wanted,
+            revId: 'b0000002',
+          })
           const expected = compareSchemas(old, wanted)
           const detected = log.filter((l) => l.includes('[retort.autogenerate]'))
           assert.equal(detected.length, Math.max(1, expected.length), detected.join('\n'))
@@ -97,7 +109,14 @@ for (const db of testDatabases()) {
         ],
       })
       try {
-        writeModelRevision(project, db.dialect, 'e0000001', null, EMPTY, item([c('label', 'varchar(20)'), c('qty', 'integer')]))
+        writeModelRevision(
+          project,
+          db.dialect,
+          'e0000001',
+          null,
+          EMPTY,
+          item([c('label', 'varchar(20)'), c('qty', 'integer')]),
+        )
         let api = await openApi(project)
         await api.upgrade({ target: 'heads' })
         const rows = [
@@ -105,7 +124,11 @@ for (const db of testDatabases()) {
           { id: 2, label: 'two', qty: 7 },
         ]
         const { queryRows } = await import('../helpers/databases.js')
-        await queryRows(db.dialect, fresh.url, "insert into item (id, label, qty) values (1, 'one', 5), (2, 'two', 7)")
+        await queryRows(
+          db.dialect,
+          fresh.url,
+          "insert into item (id, label, qty) values (1, 'one', 5), (2, 'two', 7)",
+        )
         const wanted = await appliedDirectly(
           db,
           item([c('label', 'text', false), c('qty', 'integer')], {
@@ -113,11 +136,18 @@ for (const db of testDatabases()) {
             checks: [{ name: 'ck_item_qty', expression: 'qty > 0' }],
           }),
         )
-        await api.revision({ message: 'tighten', autogenerate: true, wantedSchema: wanted, revId: 'e0000002' })
+        await api.revision({
+          message: 'tighten',
+          autogenerate: true,
+          wantedSchema: wanted,
+          revId: 'e0000002',
+        })
         api = await openApi(project)
         await api.upgrade({ target: 'heads' })
         const read = async () =>
-          (await queryRows(db.dialect, fresh.url, 'select id, label, qty from item order by id')).map((r) => ({
+          (
+            await queryRows(db.dialect, fresh.url, 'select id, label, qty from item order by id')
+          ).map((r) => ({
             id: Number(r.id),
             label: r.label,
             qty: Number(r.qty),
