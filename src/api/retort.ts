@@ -23,6 +23,7 @@ import {
   slugify,
   writeFileAtomic,
 } from '../script/write.js'
+import type { SchemaModel } from '../schema/model.js'
 import { Database } from './database.js'
 
 /** How to open a project. */
@@ -399,6 +400,18 @@ export class Retort {
     if (options.sql) return { sql: await this.database().ensureVersionScript() }
     await this.database().session({ lock: false }, (s) => s.ensureVersionTable())
     return {}
+  }
+
+  /**
+   * The model of the database as it is now (schema.md): tables, columns,
+   * keys, checks and indexes, without the version table, through the
+   * config's `include`/`exclude`.
+   * @example
+   * const { tables } = await retort.schema()
+   */
+  async schema(): Promise<SchemaModel> {
+    const { readDatabaseSchema } = await import('../schema/live.js')
+    return readDatabaseSchema(this.config)
   }
 
   /** The database URL with the password hidden, for headers and messages. */
