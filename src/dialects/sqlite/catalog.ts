@@ -95,6 +95,16 @@ function writtenForeignKeys(parsed: Map<string, ParsedTable>): Map<string, Parse
   return out
 }
 
+/** Whether a column is the rowid under another name (a lone INTEGER PRIMARY KEY of a rowid table). */
+function isRowidAlias(row: ColumnRow, table: ParsedTable | undefined): boolean {
+  if (row.pk !== 1 || row.type.toLowerCase() !== 'integer' || table === undefined) return false
+  if (/without\s+rowid/i.test(table.options)) return false
+  const keyColumns =
+    table.constraints.find((k) => k.kind === 'primaryKey')?.columns ??
+    table.columns.filter((c) => c.primaryKey).map((c) => c.name)
+  return keyColumns.length === 1
+}
+
 interface ColumnRow {
   tbl: string
   name: string
@@ -164,11 +174,13 @@ export async function readSchema(
     const table = tables.get(row.tbl)
     // hidden 1: a virtual table's hidden column; 2 and 3 are generated columns, kept.
     if (!table || row.hidden === 1) continue
-    const definition = parsed.get(row.tbl)?.columns.find((c) => c.name === row.name)
+    const tableDefinition = parsed.get(row.tbl)
+    const definition = tableDefinition?.columns.find((c) => c.name === row.name)
     table.columns.push({
       name: row.name,
       type: portableType(row.type),
-      nullable: row.notnull === 0,
+      // An INTEGER PRIMARY KEY is the rowid: never NULL, whatever pragma's notnull says.
+      nullable: row.notnull === 0 && !isRowidAlias(row, tableDefinition),
       default: row.dflt_value,
       autoIncrement: definition?.primaryKey?.autoIncrement ?? false,
       comment: null,
