@@ -95,15 +95,8 @@ function writtenForeignKeys(parsed: Map<string, ParsedTable>): Map<string, Parse
   return out
 }
 
-/** Whether a column is the rowid under another name (a lone INTEGER PRIMARY KEY of a rowid table). */
-function isRowidAlias(row: ColumnRow, table: ParsedTable | undefined): boolean {
-  if (row.pk !== 1 || row.type.toLowerCase() !== 'integer' || table === undefined) return false
-  if (/without\s+rowid/i.test(table.options)) return false
-  const keyColumns =
-    table.constraints.find((k) => k.kind === 'primaryKey')?.columns ??
-    table.columns.filter((c) => c.primaryKey).map((c) => c.name)
-  return keyColumns.length === 1
-}
+/** Words without which a CREATE TABLE has no constraint name, CHECK or AUTOINCREMENT to read. */
+const NEEDS_PARSING = /\b(constraint|check|autoincrement)\b/i
 
 interface ColumnRow {
   tbl: string
@@ -135,7 +128,6 @@ interface IndexRow {
   cid: number
   col: string | null
   desc: number
-  sql: string | null
 }
 
 /** Read the model of an SQLite database (`main`, or the attached `schema`). */
@@ -153,9 +145,13 @@ export async function readSchema(
     options,
   )
   if (tables.size === 0) return finishModel(tables)
+  // Parsing is the slow part: only tables whose text can hold a name, a CHECK or AUTOINCREMENT.
   const parsed = new Map<string, ParsedTable>()
+  const withoutRowid = new Set<string>()
   for (const row of tableRows.rows) {
-    if (tables.has(row.name)) parsed.set(row.name, parseCreateTable(row.sql))
+    if (!tables.has(row.name)) continue
+    if (NEEDS_PARSING.test(row.sql)) parsed.set(row.name, parseCreateTable(row.sql))
+    if (/\bwithout\s+rowid\b/i.test(row.sql)) withoutRowid.add(row.name)
   }
 
   const columns = await sql<ColumnRow>`
@@ -174,13 +170,11 @@ export async function readSchema(
     const table = tables.get(row.tbl)
     // hidden 1: a virtual table's hidden column; 2 and 3 are generated columns, kept.
     if (!table || row.hidden === 1) continue
-    const tableDefinition = parsed.get(row.tbl)
-    const definition = tableDefinition?.columns.find((c) => c.name === row.name)
+    const definition = parsed.get(row.tbl)?.columns.find((c) => c.name === row.name)
     table.columns.push({
       name: row.name,
       type: portableType(row.type),
-      // An INTEGER PRIMARY KEY is the rowid: never NULL, whatever pragma's notnull says.
-      nullable: row.notnull === 0 && !isRowidAlias(row, tableDefinition),
+      nullable: row.notnull === 0,
       default: row.dflt_value,
       autoIncrement: definition?.primaryKey?.autoIncrement ?? false,
       comment: null,
@@ -188,8 +182,17 @@ export async function readSchema(
   }
 
   for (const [name, table] of tables) {
-    const definition = parsed.get(name)!
     const pk = primaryKeys.get(name.toLowerCase())
+    // A lone INTEGER PRIMARY KEY of a rowid table is the rowid: never NULL, whatever notnull says.
+    const rowid = pk?.length === 1 ? table.columns.find((c) => c.name === pk[0]) : undefined
+    if (rowid && rowid.type === 'integer' && !withoutRowid.has(name)) {
+      table.columns[table.columns.indexOf(rowid)] = { ...rowid, nullable: false }
+    }
+    const definition = parsed.get(name)
+    if (!definition) {
+      if (pk) table.primaryKey = { name: null, columns: pk }
+      continue
+    }
     if (pk) {
       const pkName =
         definition.constraints.find((k) => k.kind === 'primaryKey')?.name ??
@@ -219,47 +222,50 @@ export async function readSchema(
     const k = `${row.tbl}\u0000${row.id}`
     byKey.set(k, [...(byKey.get(k) ?? []), row])
   }
-  for (const [name, written] of writtenForeignKeys(parsed)) {
-    for (const rows of byKey.values()) {
-      if (rows[0]!.tbl !== name) continue
-      const first = rows[0]!
-      const cols = rows.map((r) => r.from)
-      const implicit = primaryKeys.get(first.table.toLowerCase()) ?? []
-      const referencedColumns = rows.map((r, k) => r.to ?? implicit[k] ?? '')
-      const onDelete = referentialAction(first.on_delete)
-      const onUpdate = referentialAction(first.on_update)
-      // Several keys may share columns: the one written with the same target and actions.
-      const match = written.findIndex(
-        (f) =>
-          f.columns.join() === cols.join() &&
-          f.table.toLowerCase() === first.table.toLowerCase() &&
-          (f.referencedColumns.length === 0 ||
-            f.referencedColumns.join() === referencedColumns.join()) &&
-          (f.onDelete ?? 'no action') === onDelete &&
-          (f.onUpdate ?? 'no action') === onUpdate,
-      )
-      const fkName = match >= 0 ? written[match]!.name : undefined
-      if (match >= 0) written.splice(match, 1)
-      tables.get(first.tbl)!.foreignKeys.push({
-        name: fkName ?? null,
-        columns: cols,
-        referencedTable: first.table,
-        referencedColumns,
-        onDelete,
-        onUpdate,
-      })
-    }
+  const writtenKeys = writtenForeignKeys(parsed)
+  for (const rows of byKey.values()) {
+    const first = rows[0]!
+    const written = writtenKeys.get(first.tbl) ?? []
+    const cols = rows.map((r) => r.from)
+    const implicit = primaryKeys.get(first.table.toLowerCase()) ?? []
+    const referencedColumns = rows.map((r, k) => r.to ?? implicit[k] ?? '')
+    const onDelete = referentialAction(first.on_delete)
+    const onUpdate = referentialAction(first.on_update)
+    // Several keys may share columns: the one written with the same target and actions.
+    const match = written.findIndex(
+      (f) =>
+        f.columns.join() === cols.join() &&
+        f.table.toLowerCase() === first.table.toLowerCase() &&
+        (f.referencedColumns.length === 0 ||
+          f.referencedColumns.join() === referencedColumns.join()) &&
+        (f.onDelete ?? 'no action') === onDelete &&
+        (f.onUpdate ?? 'no action') === onUpdate,
+    )
+    const fkName = match >= 0 ? written[match]!.name : undefined
+    if (match >= 0) written.splice(match, 1)
+    tables.get(first.tbl)!.foreignKeys.push({
+      name: fkName ?? null,
+      columns: cols,
+      referencedTable: first.table,
+      referencedColumns,
+      onDelete,
+      onUpdate,
+    })
   }
 
   const indexes = await sql<IndexRow>`
     select m.name as tbl, l.name as idx, l."unique", l.origin, l.partial,
-      x.cid, x.name as col, x."desc", i.sql
+      x.cid, x.name as col, x."desc"
     from ${master} m join pragma_index_list(m.name, ${schemaName}) l
     join pragma_index_xinfo(l.name, ${schemaName}) x
-    left join ${master} i on i.type = 'index' and i.name = l.name
     where m.type = 'table' and m.name not like 'sqlite_%' and x.key = 1
       and l.origin in ('u', 'c')
     order by m.name, l.name, x.seqno`.execute(db)
+  // CREATE INDEX texts, for expressions and WHERE (a lookup by name would scan sqlite_schema per index).
+  const indexSql = new Map<string, string>()
+  const indexTexts = await sql<{ name: string; sql: string | null }>`
+    select name, sql from ${master} where type = 'index' and sql is not null`.execute(db)
+  for (const row of indexTexts.rows) if (row.sql !== null) indexSql.set(row.name, row.sql)
   const byIndex = new Map<string, IndexRow[]>()
   for (const row of indexes.rows) {
     if (!tables.has(row.tbl)) continue
@@ -272,17 +278,18 @@ export async function readSchema(
     if (first.origin === 'u') {
       // A UNIQUE constraint of the CREATE TABLE: its name (if any) is in the text.
       const cols = rows.map((r) => r.col ?? '')
-      const definition = parsed.get(first.tbl)!
+      const definition = parsed.get(first.tbl)
       const written = [
-        ...definition.columns.flatMap((c) =>
+        ...(definition?.columns ?? []).flatMap((c) =>
           c.unique ? [{ name: c.unique.name, columns: [c.name] }] : [],
         ),
-        ...definition.constraints.flatMap((k) => (k.kind === 'unique' ? [k] : [])),
+        ...(definition?.constraints ?? []).flatMap((k) => (k.kind === 'unique' ? [k] : [])),
       ].find((u) => u.columns.join() === cols.join())
       table.uniques.push({ name: written?.name ?? null, columns: cols })
       continue
     }
-    const parts = first.sql ? parseCreateIndex(first.sql) : { elements: [], where: null }
+    const text = indexSql.get(first.idx)
+    const parts = text ? parseCreateIndex(text) : { elements: [], where: null }
     table.indexes.push({
       name: first.idx,
       columns: rows.map((r, k): IndexPart =>
