@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { RetortError } from '../../errors.js'
 import {
   parseCreateTable,
   tokenize,
@@ -95,6 +96,18 @@ function writtenForeignKeys(parsed: Map<string, ParsedTable>): Map<string, Parse
   return out
 }
 
+function parseDefinition(table: string, text: string): ParsedTable {
+  try {
+    return parseCreateTable(text)
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new RetortError(
+      `cannot read the definition of table '${table}' from sqlite_schema: ${reason}`,
+      { cause: error },
+    )
+  }
+}
+
 /** Words without which a CREATE TABLE has no constraint name, CHECK or AUTOINCREMENT to read. */
 const NEEDS_PARSING = /\b(constraint|check|autoincrement)\b/i
 
@@ -150,7 +163,7 @@ export async function readSchema(
   const withoutRowid = new Set<string>()
   for (const row of tableRows.rows) {
     if (!tables.has(row.name)) continue
-    if (NEEDS_PARSING.test(row.sql)) parsed.set(row.name, parseCreateTable(row.sql))
+    if (NEEDS_PARSING.test(row.sql)) parsed.set(row.name, parseDefinition(row.name, row.sql))
     if (/\bwithout\s+rowid\b/i.test(row.sql)) withoutRowid.add(row.name)
   }
 
