@@ -436,6 +436,18 @@ export class Retort {
     return {}
   }
 
+  /**
+   * The model of the database as it is now (schema.md): tables, columns,
+   * keys, checks and indexes, without the version table, through the
+   * config's `include`/`exclude`.
+   * @example
+   * const { tables } = await retort.schema()
+   */
+  async schema(): Promise<SchemaModel> {
+    const { readDatabaseSchema } = await import('../schema/live.js')
+    return readDatabaseSchema(this.config)
+  }
+
   /** The database URL with the password hidden, for headers and messages. */
   maskedUrl(): string {
     return this.database().maskedUrl

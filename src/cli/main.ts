@@ -10,6 +10,7 @@ import {
   formatShowBlock,
 } from './format.js'
 import { schemaCommands } from './schema-commands.js'
+import { formatSchema } from './schema-format.js'
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIo {
@@ -230,6 +231,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           )
         }
       }
+    })
+
+  program
+    .command('schema')
+    .description('print the schema of the database as it is now')
+    .option('--json', 'the schema model as JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const model = await (await open()).schema()
+      out(flags.json ? `${JSON.stringify(model, null, 2)}\n` : formatSchema(model))
     })
 
   program

@@ -181,15 +181,21 @@ async function applySqlFile(
 
 /**
  * How many lines into the statement the database says the error is:
- * PostgreSQL gives a character position, MariaDB "at line N".
+ * PostgreSQL gives a character position; MariaDB quotes the text "near" the
+ * error and a line that may be past it (so the quoted text is looked up).
  */
 function linesIntoStatement(statement: string, error: unknown): number {
+  const linesBefore = (offset: number) => statement.slice(0, offset).split('\n').length - 1
   const position = Number((error as { position?: unknown }).position)
-  if (Number.isInteger(position) && position > 0) {
-    return statement.slice(0, position - 1).split('\n').length - 1
+  if (Number.isInteger(position) && position > 0) return linesBefore(position - 1)
+  const near = /near '([\s\S]*)' at line (\d+)\s*$/.exec(messageOf(error))
+  if (!near) return 0
+  const reported = Number(near[2]) - 1
+  let best = -1
+  for (let at = statement.indexOf(near[1]!); at >= 0; at = statement.indexOf(near[1]!, at + 1)) {
+    if (linesBefore(at) <= reported) best = at
   }
-  const atLine = /\bat line (\d+)\s*$/.exec(messageOf(error))
-  return atLine ? Number(atLine[1]) - 1 : 0
+  return best >= 0 ? linesBefore(best) : reported
 }
 
 async function importDeclaration(path: string, shown: string): Promise<unknown> {

@@ -20,7 +20,7 @@ export interface OpenedScratch extends ScratchDatabase {
 /** Create a scratch database named `name` next to `url`. */
 export type OpenScratch = (url: DatabaseUrl, name: string) => Promise<OpenedScratch>
 
-/** Prefix of every scratch schema, database or temporary folder, so a leftover is easy to spot. */
+/** Prefix of every scratch schema, database or temporary folder (then the process id), so a leftover is easy to spot. */
 export const SCRATCH_PREFIX = 'retort_scratch_'
 
 /**
@@ -41,7 +41,7 @@ export async function withScratchDatabase<T>(
   fn: (scratch: ScratchDatabase) => Promise<T>,
 ): Promise<T> {
   const parsed = parseDatabaseUrl(url, process.cwd())
-  const name = `${SCRATCH_PREFIX}${randomBytes(6).toString('hex')}`
+  const name = `${SCRATCH_PREFIX}${process.pid}_${randomBytes(4).toString('hex')}`
   const scratch = await (await openScratchFor(parsed.dialect))(parsed, name)
   let result: T
   try {

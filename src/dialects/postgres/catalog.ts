@@ -120,8 +120,11 @@ export async function readSchema(
       : sql`(select oid from pg_namespace where nspname = ${options.schema})`
 
   const tableRows = await sql<{ name: string; comment: string | null }>`
-    select c.relname as name, obj_description(c.oid, 'pg_class') as comment
-    from pg_class c where c.relnamespace = ${ns} and c.relkind in ('r', 'p')`.execute(db)
+    select c.relname as name, ds.description as comment
+    from pg_class c left join pg_description ds on ds.objoid = c.oid
+      and ds.classoid = 'pg_class'::regclass and ds.objsubid = 0
+    where c.relnamespace = ${ns} and c.relkind in ('r', 'p')
+      and not c.relispartition`.execute(db)
   const tables = draftTables(tableRows.rows, options)
   if (tables.size === 0) return finishModel(tables)
 
@@ -129,10 +132,13 @@ export async function readSchema(
     select c.relname as "table", a.attname as name,
       format_type(a.atttypid, a.atttypmod) as type, a.attnotnull as notnull,
       pg_get_expr(d.adbin, d.adrelid) as "default", a.attidentity as identity,
-      col_description(c.oid, a.attnum) as comment
+      ds.description as comment
     from pg_class c
     join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
     left join pg_attrdef d on d.adrelid = c.oid and d.adnum = a.attnum
+    -- A join, not col_description(): that function costs a query per column.
+    left join pg_description ds on ds.objoid = c.oid and ds.classoid = 'pg_class'::regclass
+      and ds.objsubid = a.attnum
     where c.relnamespace = ${ns} and c.relkind in ('r', 'p')
     order by c.relname, a.attnum`.execute(db)
   for (const row of columns.rows) {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { RetortError } from '../../errors.js'
 import {
   parseCreateTable,
   tokenize,
@@ -95,6 +96,21 @@ function writtenForeignKeys(parsed: Map<string, ParsedTable>): Map<string, Parse
   return out
 }
 
+function parseDefinition(table: string, text: string): ParsedTable {
+  try {
+    return parseCreateTable(text)
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new RetortError(
+      `cannot read the definition of table '${table}' from sqlite_schema: ${reason}`,
+      { cause: error },
+    )
+  }
+}
+
+/** Words without which a CREATE TABLE has no constraint name, CHECK or AUTOINCREMENT to read. */
+const NEEDS_PARSING = /\b(constraint|check|autoincrement)\b/i
+
 interface ColumnRow {
   tbl: string
   name: string
@@ -125,7 +141,6 @@ interface IndexRow {
   cid: number
   col: string | null
   desc: number
-  sql: string | null
 }
 
 /** Read the model of an SQLite database (`main`, or the attached `schema`). */
@@ -143,9 +158,13 @@ export async function readSchema(
     options,
   )
   if (tables.size === 0) return finishModel(tables)
+  // Parsing is the slow part: only tables whose text can hold a name, a CHECK or AUTOINCREMENT.
   const parsed = new Map<string, ParsedTable>()
+  const withoutRowid = new Set<string>()
   for (const row of tableRows.rows) {
-    if (tables.has(row.name)) parsed.set(row.name, parseCreateTable(row.sql))
+    if (!tables.has(row.name)) continue
+    if (NEEDS_PARSING.test(row.sql)) parsed.set(row.name, parseDefinition(row.name, row.sql))
+    if (/\bwithout\s+rowid\b/i.test(row.sql)) withoutRowid.add(row.name)
   }
 
   const columns = await sql<ColumnRow>`
@@ -176,8 +195,17 @@ export async function readSchema(
   }
 
   for (const [name, table] of tables) {
-    const definition = parsed.get(name)!
     const pk = primaryKeys.get(name.toLowerCase())
+    // A lone INTEGER PRIMARY KEY of a rowid table is the rowid: never NULL, whatever notnull says.
+    const rowid = pk?.length === 1 ? table.columns.find((c) => c.name === pk[0]) : undefined
+    if (rowid && rowid.type === 'integer' && !withoutRowid.has(name)) {
+      table.columns[table.columns.indexOf(rowid)] = { ...rowid, nullable: false }
+    }
+    const definition = parsed.get(name)
+    if (!definition) {
+      if (pk) table.primaryKey = { name: null, columns: pk }
+      continue
+    }
     if (pk) {
       const pkName =
         definition.constraints.find((k) => k.kind === 'primaryKey')?.name ??
@@ -207,47 +235,50 @@ export async function readSchema(
     const k = `${row.tbl}\u0000${row.id}`
     byKey.set(k, [...(byKey.get(k) ?? []), row])
   }
-  for (const [name, written] of writtenForeignKeys(parsed)) {
-    for (const rows of byKey.values()) {
-      if (rows[0]!.tbl !== name) continue
-      const first = rows[0]!
-      const cols = rows.map((r) => r.from)
-      const implicit = primaryKeys.get(first.table.toLowerCase()) ?? []
-      const referencedColumns = rows.map((r, k) => r.to ?? implicit[k] ?? '')
-      const onDelete = referentialAction(first.on_delete)
-      const onUpdate = referentialAction(first.on_update)
-      // Several keys may share columns: the one written with the same target and actions.
-      const match = written.findIndex(
-        (f) =>
-          f.columns.join() === cols.join() &&
-          f.table.toLowerCase() === first.table.toLowerCase() &&
-          (f.referencedColumns.length === 0 ||
-            f.referencedColumns.join() === referencedColumns.join()) &&
-          (f.onDelete ?? 'no action') === onDelete &&
-          (f.onUpdate ?? 'no action') === onUpdate,
-      )
-      const fkName = match >= 0 ? written[match]!.name : undefined
-      if (match >= 0) written.splice(match, 1)
-      tables.get(first.tbl)!.foreignKeys.push({
-        name: fkName ?? null,
-        columns: cols,
-        referencedTable: first.table,
-        referencedColumns,
-        onDelete,
-        onUpdate,
-      })
-    }
+  const writtenKeys = writtenForeignKeys(parsed)
+  for (const rows of byKey.values()) {
+    const first = rows[0]!
+    const written = writtenKeys.get(first.tbl) ?? []
+    const cols = rows.map((r) => r.from)
+    const implicit = primaryKeys.get(first.table.toLowerCase()) ?? []
+    const referencedColumns = rows.map((r, k) => r.to ?? implicit[k] ?? '')
+    const onDelete = referentialAction(first.on_delete)
+    const onUpdate = referentialAction(first.on_update)
+    // Several keys may share columns: the one written with the same target and actions.
+    const match = written.findIndex(
+      (f) =>
+        f.columns.join() === cols.join() &&
+        f.table.toLowerCase() === first.table.toLowerCase() &&
+        (f.referencedColumns.length === 0 ||
+          f.referencedColumns.join() === referencedColumns.join()) &&
+        (f.onDelete ?? 'no action') === onDelete &&
+        (f.onUpdate ?? 'no action') === onUpdate,
+    )
+    const fkName = match >= 0 ? written[match]!.name : undefined
+    if (match >= 0) written.splice(match, 1)
+    tables.get(first.tbl)!.foreignKeys.push({
+      name: fkName ?? null,
+      columns: cols,
+      referencedTable: first.table,
+      referencedColumns,
+      onDelete,
+      onUpdate,
+    })
   }
 
   const indexes = await sql<IndexRow>`
     select m.name as tbl, l.name as idx, l."unique", l.origin, l.partial,
-      x.cid, x.name as col, x."desc", i.sql
+      x.cid, x.name as col, x."desc"
     from ${master} m join pragma_index_list(m.name, ${schemaName}) l
     join pragma_index_xinfo(l.name, ${schemaName}) x
-    left join ${master} i on i.type = 'index' and i.name = l.name
     where m.type = 'table' and m.name not like 'sqlite_%' and x.key = 1
       and l.origin in ('u', 'c')
     order by m.name, l.name, x.seqno`.execute(db)
+  // CREATE INDEX texts, for expressions and WHERE (a lookup by name would scan sqlite_schema per index).
+  const indexSql = new Map<string, string>()
+  const indexTexts = await sql<{ name: string; sql: string | null }>`
+    select name, sql from ${master} where type = 'index' and sql is not null`.execute(db)
+  for (const row of indexTexts.rows) if (row.sql !== null) indexSql.set(row.name, row.sql)
   const byIndex = new Map<string, IndexRow[]>()
   for (const row of indexes.rows) {
     if (!tables.has(row.tbl)) continue
@@ -260,17 +291,18 @@ export async function readSchema(
     if (first.origin === 'u') {
       // A UNIQUE constraint of the CREATE TABLE: its name (if any) is in the text.
       const cols = rows.map((r) => r.col ?? '')
-      const definition = parsed.get(first.tbl)!
+      const definition = parsed.get(first.tbl)
       const written = [
-        ...definition.columns.flatMap((c) =>
+        ...(definition?.columns ?? []).flatMap((c) =>
           c.unique ? [{ name: c.unique.name, columns: [c.name] }] : [],
         ),
-        ...definition.constraints.flatMap((k) => (k.kind === 'unique' ? [k] : [])),
+        ...(definition?.constraints ?? []).flatMap((k) => (k.kind === 'unique' ? [k] : [])),
       ].find((u) => u.columns.join() === cols.join())
       table.uniques.push({ name: written?.name ?? null, columns: cols })
       continue
     }
-    const parts = first.sql ? parseCreateIndex(first.sql) : { elements: [], where: null }
+    const text = indexSql.get(first.idx)
+    const parts = text ? parseCreateIndex(text) : { elements: [], where: null }
     table.indexes.push({
       name: first.idx,
       columns: rows.map((r, k): IndexPart =>
