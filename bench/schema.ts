@@ -156,7 +156,10 @@ export async function runSchemaBench(bin: string, bare: number, runs = 3): Promi
   console.log(`\n== schema: ${TABLES} tables (10 columns, 2 indexes, 1 foreign key each) ==`)
   console.log(`startup: node -e '' ${bare.toFixed(3)} s; target under ${TARGET_SECONDS} s`)
   let ok = true
+  // RETORT_BENCH_SCHEMA_DBS=mysql,postgres limits the databases (default: all available).
+  const only = process.env.RETORT_BENCH_SCHEMA_DBS?.split(',')
   for (const db of testDatabases()) {
+    if (only && !only.includes(db.dialect)) continue
     if (db.skip) {
       console.log(`${db.dialect}: skipped (${db.skip})`)
       continue
