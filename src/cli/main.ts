@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { RetortError, UsageError } from '../errors.js'
 import { branchesCommand } from './commands/branches.js'
+import { checkCommand } from './commands/check.js'
 import { currentCommand } from './commands/current.js'
 import { downgradeCommand } from './commands/downgrade.js'
 import { ensureVersionCommand } from './commands/ensure-version.js'
@@ -11,10 +12,12 @@ import { initCommand } from './commands/init.js'
 import { listTemplatesCommand } from './commands/list-templates.js'
 import { mergeCommand } from './commands/merge.js'
 import { revisionCommand } from './commands/revision.js'
+import { schemaCommand } from './commands/schema.js'
 import { showCommand } from './commands/show.js'
 import { stampCommand } from './commands/stamp.js'
 import { statusCommand } from './commands/status.js'
 import { upgradeCommand } from './commands/upgrade.js'
+import { verifyCommand } from './commands/verify.js'
 import { configureHelp, pointToCommandHelp } from './help.js'
 import { errorJson, usageErrorJson } from './json.js'
 import {
@@ -37,11 +40,14 @@ const VERSION = (
 const COMMANDS: readonly CommandRegistration[] = [
   initCommand,
   revisionCommand,
+  checkCommand,
+  verifyCommand,
   mergeCommand,
   upgradeCommand,
   downgradeCommand,
   stampCommand,
   currentCommand,
+  schemaCommand,
   headsCommand,
   branchesCommand,
   historyCommand,

@@ -37,6 +37,12 @@ export interface RetortConfig {
   truncateSlugLength?: number
   /** IANA time zone for the Create Date of new revisions. Default: local time. */
   timezone?: string
+  /** The declared schema: a defineSchema module, a `.sql` file or a folder of `.sql` files (schema.md). */
+  schema?: string
+  /** Table-name patterns (`*` wildcard) that schema comparison looks at. Default: all tables. */
+  include?: readonly string[]
+  /** Table-name patterns (`*` wildcard) that schema comparison leaves alone. */
+  exclude?: readonly string[]
 }
 
 /**
@@ -87,6 +93,11 @@ export interface ResolvedConfig {
   readonly fileTemplate: string
   readonly truncateSlugLength: number
   readonly timezone: string | undefined
+  /** Absolute path of the declared schema, when set. */
+  readonly schema: string | undefined
+  /** `include` / `exclude` patterns (empty when not set). */
+  readonly include: readonly string[]
+  readonly exclude: readonly string[]
   /** Absolute path of the config file, when there is one. */
   readonly configPath?: string
   /** The folder of the config file, or the working directory without one. */
@@ -101,6 +112,11 @@ const TIMEZONE_PROBLEM = "must be an IANA time zone name, e.g. 'UTC' or 'Europe/
 
 const nonEmptyString: Check = (v) =>
   typeof v === 'string' && v.length > 0 ? undefined : 'must be a non-empty string'
+
+const patternList: Check = (v) =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0)
+    ? undefined
+    : "must be an array of table-name patterns ('*' matches any characters)"
 
 const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be true or false')
 
@@ -132,6 +148,9 @@ const CHECKS: Record<keyof RetortConfig, Check> = {
   // Only the shape here: asking Intl costs ~40 ms of ICU start-up on every command.
   // checkTimezone() asks Intl, for the commands that use the zone.
   timezone: (v) => (typeof v === 'string' && TIMEZONE_SHAPE.test(v) ? undefined : TIMEZONE_PROBLEM),
+  schema: nonEmptyString,
+  include: patternList,
+  exclude: patternList,
 }
 
 /** Keys that may also be `null`, meaning "not set". */
@@ -231,6 +250,9 @@ export function resolveConfig(config: RetortConfig, options: ResolveConfigOption
     fileTemplate: config.fileTemplate ?? DEFAULT_FILE_TEMPLATE,
     truncateSlugLength: config.truncateSlugLength ?? DEFAULT_TRUNCATE_SLUG_LENGTH,
     timezone: config.timezone,
+    schema: config.schema === undefined ? undefined : resolve(rootDir, config.schema),
+    include: config.include ?? [],
+    exclude: config.exclude ?? [],
     ...(options.configPath !== undefined ? { configPath: resolve(options.configPath) } : {}),
     rootDir,
   }

@@ -152,6 +152,9 @@ describe('resolveConfig', () => {
       fileTemplate: '{rev}_{slug}',
       truncateSlugLength: 40,
       timezone: undefined,
+      schema: undefined,
+      include: [],
+      exclude: [],
       rootDir: root,
     })
     assert.equal(DEFAULT_VERSION_TABLE, 'retort_version')
