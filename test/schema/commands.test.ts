@@ -92,6 +92,10 @@ for (const db of testDatabases()) {
       assert.deepEqual(list, [
         { kind: 'addColumn', table: 'account', description: "added column 'account.note'" },
       ])
+      // --json is a global option: before the command it gives the same array.
+      const before = await project.run('--json check')
+      assert.equal(before.code, 1)
+      assert.deepEqual(JSON.parse(before.stdout), list)
     })
 
     it('refuses to autogenerate when the database is not at its heads, naming what is not applied', async () => {
@@ -132,7 +136,11 @@ for (const db of testDatabases()) {
         ].join('\n'),
       )
       const json = await project.run('verify --json')
-      assert.equal((JSON.parse(json.stdout) as { passed: boolean }).passed, true)
+      assert.equal(json.code, 0)
+      const doc = JSON.parse(json.stdout) as { passed: boolean; ok: boolean; problems: unknown[] }
+      assert.equal(doc.passed, true)
+      assert.equal(doc.ok, true)
+      assert.deepEqual(doc.problems, [])
     })
 
     it('refuses a verify --url database that is not empty', async () => {
@@ -165,12 +173,13 @@ for (const db of testDatabases()) {
   describe(`verify catches broken histories on ${db.dialect}`, { skip: db.skip }, () => {
     const broken = async (
       revisions: Parameters<typeof writeRevision>[1][],
+      command = 'verify',
     ): Promise<{ code: number; stdout: string }> => {
       const fresh = await db.fresh()
       const project = schemaProject(fresh.url)
       try {
         for (const r of revisions) writeRevision(project.root, r)
-        const run = await project.run('verify')
+        const run = await project.run(command)
         return { code: run.code, stdout: run.stdout + run.stderr }
       } finally {
         project.remove()
@@ -203,6 +212,36 @@ for (const db of testDatabases()) {
         run.stdout,
         /FAILED {2}downgrade leaves no trace: revision 'c002' .*added table 'extra'/,
       )
+    })
+
+    it('reports a failed check in verify --json as ok: false with one problem naming the revision', async () => {
+      const run = await broken(
+        [
+          base,
+          {
+            revision: 'c002',
+            downRevision: 'c001',
+            message: 'forgetful',
+            upgrade:
+              "await op.createTable('extra', [{ name: 'id', type: 'integer', primaryKey: true }])",
+            downgrade: '',
+          },
+        ],
+        'verify --json',
+      )
+      assert.equal(run.code, 1)
+      const doc = JSON.parse(run.stdout) as {
+        ok: boolean
+        passed: boolean
+        problems: { kind: string; message: string; revision?: string }[]
+      }
+      assert.equal(doc.ok, false)
+      assert.equal(doc.passed, false)
+      assert.deepEqual(
+        doc.problems.map((p) => [p.kind, p.revision]),
+        [['downgrade leaves no trace', 'c002']],
+      )
+      assert.match(doc.problems[0]!.message, /added table 'extra'/)
     })
 
     it('fails an upgrade that fails halfway, naming the revision', async () => {
