@@ -65,8 +65,8 @@ export {
   MigrationError,
   DatabaseError,
 } from './errors.js'
-export { defineSchema } from './schema/declared.js'
-export type { SchemaDeclaration, TableDeclaration } from './schema/declared.js'
+export { defineSchema } from './schema/define.js'
+export type { SchemaDeclaration, TableDeclaration } from './schema/define.js'
 export type {
   SchemaModel,
   TableModel,

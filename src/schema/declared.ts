@@ -8,59 +8,16 @@ import { ScriptError } from '../errors.js'
 import { parseColumnType } from '../ops/column-type.js'
 import type { DialectName } from '../dialects/names.js'
 import { loadDialect } from '../dialects/registry.js'
-import type {
-  ColumnDefinition,
-  ForeignKeyDefinition,
-  IndexDefinition,
-  TableConstraints,
-} from '../ops/definitions.js'
+import type { ForeignKeyDefinition } from '../ops/definitions.js'
 import { createOperations } from '../ops/operations.js'
 import { catalogConventions, introspect, type CatalogConventions } from './introspect.js'
+import type { SchemaDeclaration } from './define.js'
 import type { SchemaModel, TableFilter } from './model.js'
 import { withScratchDatabase } from './scratch.js'
 import { splitStatements } from './sql-script.js'
 
-/**
- * One table of a declared schema, in exactly the vocabulary of
- * `op.createTable` (columns and table constraints) and `op.createIndex`.
- */
-export interface TableDeclaration extends TableConstraints {
-  readonly columns: readonly ColumnDefinition[]
-  readonly indexes?: readonly IndexDefinition[]
-  /** Table comment (PostgreSQL, MariaDB). */
-  readonly comment?: string
-}
-
-/** The schema a project wants: its tables by name. */
-export interface SchemaDeclaration {
-  readonly tables: Readonly<Record<string, TableDeclaration>>
-}
-
-/**
- * Declare the wanted schema with type checking; returns it unchanged. The
- * config key `schema` names the module whose default export this is.
- *
- * @example
- * // schema.ts
- * import { sql } from 'kysely'
- * import { defineSchema } from 'retort-migrate'
- *
- * export default defineSchema({
- *   tables: {
- *     account: {
- *       columns: [
- *         { name: 'id', type: 'integer', primaryKey: true, autoIncrement: true },
- *         { name: 'email', type: 'varchar(200)', nullable: false, unique: true },
- *         { name: 'credit', type: 'numeric(10,2)', default: 0, check: sql`credit >= 0` },
- *       ],
- *       indexes: [{ name: 'ix_account_email', columns: ['email'] }],
- *     },
- *   },
- * })
- */
-export function defineSchema<T extends SchemaDeclaration>(declaration: T): T {
-  return declaration
-}
+export { defineSchema } from './define.js'
+export type { SchemaDeclaration, TableDeclaration } from './define.js'
 
 /** Where the declared schema is and what to compare. */
 export interface LoadDeclaredSchemaOptions {
