@@ -25,6 +25,7 @@ export default tseslint.config(
   layer(['src/script/**', 'src/runtime/**'], ['../cli/*', '../api/*', '../../cli/*', '../../api/*'], 'lower layers never import api/ or cli/'),
   layer(['src/ops/**', 'src/config/**'], ['../cli/*', '../api/*', '../runtime/*', '../dialects/registry.js', '../dialects/*/*'], 'ops/ and config/ never import api/, cli/ or the runtime, and see dialects only through dialects/dialect.ts and names.ts'),
   layer(['src/dialects/**'], ['../cli/*', '../../cli/*', '../api/*', '../../api/*', '../runtime/*', '../../runtime/*', '../script/*', '../../script/*', '../graph/*', '../../graph/*'], 'dialects/ describe databases: no api, cli, runtime, script or graph imports'),
+  layer(['src/schema/**'], ['../cli/*', '../api/*', '../runtime/*'], 'schema/ uses dialects, graph, ops and script; never api/, cli/ or the runtime (Retort hands it a way to run steps)'),
   layer(['src/api/**'], ['../cli/*'], 'api/ never imports cli/'),
   layer(['src/cli/commands/**'], ['../../runtime/*', '../../dialects/*', '../../graph/*', '../../script/*', '../../ops/*'], 'commands call the API: no graph logic and no SQL in cli/'),
   // A database is named only in dialects/ (names.ts holds the list); elsewhere ask a capability.

@@ -12,6 +12,7 @@
  *   online   `upgrade heads` of 10,000 no-op revisions on SQLite, and on
  *            PostgreSQL and MariaDB when RETORT_BENCH_PG_URL / RETORT_BENCH_MYSQL_URL
  *            (or RETORT_TEST_PG_URL / RETORT_TEST_MYSQL_URL) are set
+ *   schema   `check` and `revision --autogenerate` on 500 tables (bench/schema.ts)
  *
  * Flags: --only startup,graph  sections to run (or RETORT_BENCH_ONLY=startup,graph)
  *        --sizes 20000,50000   histories for graph and sql (default 1000,10000,20000,50000;
@@ -19,6 +20,7 @@
  *        --runs 5              timed runs per command
  *        --upgrade-runs 3      timed runs of online `upgrade heads`, after one untimed run
  *        --profile DIR         also write a --cpu-prof profile of each command's last run into DIR
+ *        --no-schema           leave out the schema section
  *
  * e.g. `npm run bench -- --only graph --sizes 20k --runs 3` for a quick look at one target.
  */
@@ -35,13 +37,14 @@ import {
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { BENCH_LOCATIONS, ensureBenchProject, type BenchProject } from './generate.js'
+import { runSchemaBench } from './schema.js'
 import { summarizeGraph } from './shape.js'
 
 const REPO = resolve(import.meta.dirname, '..')
 const BIN = join(REPO, 'dist/cli/bin.js')
 const TIME = '/usr/bin/time'
 const BENCH_REV_ID = 'benchrev0001'
-const SECTIONS = ['startup', 'graph', 'sql', 'online'] as const
+const SECTIONS = ['startup', 'graph', 'sql', 'online', 'schema'] as const
 type Section = (typeof SECTIONS)[number]
 
 /** What a measurement is held to (issue 11). */
@@ -116,6 +119,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (name === '--runs') options.runs = count()
     else if (name === '--upgrade-runs') options.upgradeRuns = count()
     else if (name === '--profile') options.profileDir = resolve(value())
+    else if (name === '--no-schema') continue
     else throw new Error(`unknown flag ${flag}; see the comment at the top of bench/run.ts`)
   }
   return options
@@ -765,3 +769,9 @@ function main(): number {
 }
 
 process.exitCode = main()
+// Issue 9: check and revision --autogenerate on 500 tables (bench/schema.ts; --no-schema skips it).
+const wantSchema = parseArgs(process.argv.slice(2)).sections.has('schema')
+if (wantSchema && !process.argv.includes('--no-schema') && existsSync(BIN)) {
+  const bare = median(Array.from({ length: 5 }, () => runNode(['-e', ''], REPO).seconds))
+  if (!(await runSchemaBench(BIN, bare))) process.exitCode = 1
+}

@@ -1,12 +1,12 @@
 // Runs the test files with node's test runner (TypeScript through tsx).
-// --unit: everything but test/runtime, test/ops (database suites); --db: only those.
+// --unit: everything but test/runtime, test/ops, test/schema (database suites); --db: only those.
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import process from 'node:process'
 
 const mode = process.argv.includes('--unit') ? 'unit' : process.argv.includes('--db') ? 'db' : 'all'
-const dbFolders = ['test/runtime', 'test/ops']
+const dbFolders = ['test/runtime', 'test/ops', 'test/schema']
 const files = []
 const walk = (dir) => {
   for (const name of readdirSync(dir).sort()) {

@@ -65,3 +65,27 @@ export {
   MigrationError,
   DatabaseError,
 } from './errors.js'
+export { defineSchema } from './schema/define.js'
+export type { SchemaDeclaration, TableDeclaration } from './schema/define.js'
+export type {
+  SchemaModel,
+  TableModel,
+  ColumnModel,
+  PrimaryKeyModel,
+  UniqueModel,
+  ForeignKeyModel,
+  CheckModel,
+  IndexModel,
+  IndexPart,
+  TableFilter,
+} from './schema/model.js'
+export type {
+  CheckOptions,
+  CheckResult,
+  VerifyOptions,
+  VerifyResult,
+  VerifyCheck,
+  VerifyCheckName,
+} from './schema/tools.js'
+export type { SchemaDifference } from './schema/commands.js'
+export type { SchemaChange, ColumnAttribute } from './schema/diff.js'

@@ -28,6 +28,14 @@ import {
 } from '../script/revision.js'
 import { readGraph } from '../script/graph-snapshot.js'
 import { writeFileAtomic } from '../script/write.js'
+import type { SchemaModel } from '../schema/model.js'
+import type {
+  CheckOptions,
+  CheckResult,
+  SchemaTools,
+  VerifyOptions,
+  VerifyResult,
+} from '../schema/tools.js'
 import { Database } from './database.js'
 import { computeStatus, type StatusResult } from './status.js'
 
@@ -82,6 +90,10 @@ export interface RevisionOptions {
   readonly versionPath?: string | undefined
   readonly dependsOn?: readonly string[] | undefined
   readonly revId?: string | undefined
+  /** Write the difference between the database (at its heads) and the declared schema. */
+  readonly autogenerate?: boolean | undefined
+  /** The wanted schema, instead of the config's `schema` (autogenerate). */
+  readonly wantedSchema?: SchemaModel | undefined
 }
 
 export interface MergeOptions {
@@ -265,7 +277,30 @@ export class Retort {
     for (const d of options.dependsOn ?? []) checkIdentifier(d)
     // `head` (the default) gets revision's own "several heads" message.
     const head = options.head === undefined || options.head === 'head' ? undefined : [options.head]
-    return generateRevision(graph, this.project(), { ...options, parents: head })
+    const fill = options.autogenerate
+      ? await (await this.schemaTools()).autogenerateFill(options.wantedSchema)
+      : undefined
+    return generateRevision(graph, this.project(), { ...options, parents: head, fill })
+  }
+
+  /**
+   * Compare the database at its heads with the declared schema (`check`).
+   * @example
+   * const { differences } = await retort.check()
+   * if (differences.length) process.exitCode = 1
+   */
+  async check(options: CheckOptions = {}): Promise<CheckResult> {
+    return (await this.schemaTools()).check(options.wantedSchema)
+  }
+
+  /**
+   * Run the revision checks on a scratch database (`verify`): heads, upgrade,
+   * up-down consistency, downgrade leaves no trace, schema matches.
+   * @example
+   * const { passed, checks } = await retort.verify()
+   */
+  async verify(options: VerifyOptions = {}): Promise<VerifyResult> {
+    return (await this.schemaTools()).verify(options)
   }
 
   /**
@@ -465,6 +500,18 @@ export class Retort {
     return {}
   }
 
+  /**
+   * The model of the database as it is now (schema.md): tables, columns,
+   * keys, checks and indexes, without the version table, through the
+   * config's `include`/`exclude`.
+   * @example
+   * const { tables } = await retort.schema()
+   */
+  async schema(): Promise<SchemaModel> {
+    const { readDatabaseSchema } = await import('../schema/live.js')
+    return readDatabaseSchema(this.config)
+  }
+
   /** The database URL with the password hidden, for headers and messages. */
   maskedUrl(): string {
     return this.database().maskedUrl
@@ -519,6 +566,34 @@ export class Retort {
           `or create the folder ('retort init' makes one, 'retort revision --version-path ${shown}' too)`,
       )
     }
+  }
+
+  /** The schema commands (src/schema/tools.ts), loaded on first use. */
+  private async schemaTools(): Promise<SchemaTools> {
+    const { SchemaTools } = await import('../schema/tools.js')
+    const quiet = (): void => {}
+    return new SchemaTools({
+      config: this.config,
+      cwd: this.cwd,
+      graph: () => this.map(),
+      rows: () => this.readRows(),
+      log: (line) => this.log(line),
+      runSteps: (url, steps) =>
+        new Database({ ...this.config, url }, this.cwd, this.options.args ?? {}, quiet).session(
+          { lock: true },
+          (s) => s.run(steps),
+        ),
+      declaredSchema: async (url) => {
+        if (this.config.schema === undefined) return undefined
+        const { loadDeclaredSchema } = await import('../schema/declared.js')
+        return loadDeclaredSchema({
+          path: this.config.schema,
+          url,
+          versionTable: this.config.versionTable,
+        })
+      },
+      filter: { include: this.config.include, exclude: this.config.exclude },
+    })
   }
 
   private dbCache: Database | undefined

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander'
 import { maskSecrets } from '../config/database-url.js'
 import { RetortError, UsageError } from '../errors.js'
 import { branchesCommand } from './commands/branches.js'
+import { checkCommand } from './commands/check.js'
 import { currentCommand } from './commands/current.js'
 import { downgradeCommand } from './commands/downgrade.js'
 import { ensureVersionCommand } from './commands/ensure-version.js'
@@ -12,10 +13,12 @@ import { initCommand } from './commands/init.js'
 import { listTemplatesCommand } from './commands/list-templates.js'
 import { mergeCommand } from './commands/merge.js'
 import { revisionCommand } from './commands/revision.js'
+import { schemaCommand } from './commands/schema.js'
 import { showCommand } from './commands/show.js'
 import { stampCommand } from './commands/stamp.js'
 import { statusCommand } from './commands/status.js'
 import { upgradeCommand } from './commands/upgrade.js'
+import { verifyCommand } from './commands/verify.js'
 import { configureHelp, pointToCommandHelp } from './help.js'
 import { errorJson, jsonText, usageErrorJson } from './json.js'
 import {
@@ -38,11 +41,14 @@ const VERSION = (
 const COMMANDS: readonly CommandRegistration[] = [
   initCommand,
   revisionCommand,
+  checkCommand,
+  verifyCommand,
   mergeCommand,
   upgradeCommand,
   downgradeCommand,
   stampCommand,
   currentCommand,
+  schemaCommand,
   headsCommand,
   branchesCommand,
   historyCommand,

@@ -42,6 +42,12 @@ export interface RetortConfig {
    * failing (`--lock-timeout` overrides it). Default `600`.
    */
   lockTimeout?: number | undefined
+  /** The declared schema: a defineSchema module, a `.sql` file or a folder of `.sql` files (schema.md). */
+  schema?: string | undefined
+  /** Table-name patterns (`*` wildcard) that schema comparison looks at. Default: all tables. */
+  include?: readonly string[] | undefined
+  /** Table-name patterns (`*` wildcard) that schema comparison leaves alone. */
+  exclude?: readonly string[] | undefined
 }
 
 /**
@@ -101,6 +107,11 @@ export interface ResolvedConfig {
   readonly timezone: string | undefined
   /** Seconds to wait for another process's migration lock. */
   readonly lockTimeout: number
+  /** Absolute path of the declared schema, when set. */
+  readonly schema: string | undefined
+  /** `include` / `exclude` patterns (empty when not set). */
+  readonly include: readonly string[]
+  readonly exclude: readonly string[]
   /** Absolute path of the config file, when there is one. */
   readonly configPath?: string | undefined
   /** The folder of the config file, or the working directory without one. */
@@ -115,6 +126,11 @@ const TIMEZONE_PROBLEM = "must be an IANA time zone name, e.g. 'UTC' or 'Europe/
 
 const nonEmptyString: Check = (v) =>
   typeof v === 'string' && v.length > 0 ? undefined : 'must be a non-empty string'
+
+const patternList: Check = (v) =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0)
+    ? undefined
+    : "must be an array of table-name patterns ('*' matches any characters)"
 
 const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be true or false')
 
@@ -147,6 +163,9 @@ const CHECKS: Record<keyof RetortConfig, Check> = {
   // checkTimezone() asks Intl, for the commands that use the zone.
   timezone: (v) => (typeof v === 'string' && TIMEZONE_SHAPE.test(v) ? undefined : TIMEZONE_PROBLEM),
   lockTimeout: (v) => lockTimeoutProblem(v),
+  schema: nonEmptyString,
+  include: patternList,
+  exclude: patternList,
 }
 
 /** Default of `lockTimeout`, in seconds. */
@@ -270,6 +289,9 @@ export function resolveConfig(config: RetortConfig, options: ResolveConfigOption
     truncateSlugLength: config.truncateSlugLength ?? DEFAULT_TRUNCATE_SLUG_LENGTH,
     timezone: config.timezone,
     lockTimeout: config.lockTimeout ?? DEFAULT_LOCK_TIMEOUT,
+    schema: config.schema === undefined ? undefined : resolve(rootDir, config.schema),
+    include: config.include ?? [],
+    exclude: config.exclude ?? [],
     ...(options.configPath !== undefined ? { configPath: resolve(options.configPath) } : {}),
     rootDir,
   }

@@ -2,6 +2,7 @@ import type { ColumnDefinitionBuilder, Kysely } from 'kysely'
 import type { ParsedType } from '../ops/column-type.js'
 import type { BatchOptions, ColumnDefinition } from '../ops/definitions.js'
 import type { OperationOf, TableOperation } from '../ops/operation.js'
+import type { CatalogConventions, OpenScratch, ReadSchema, RenderDialect } from './catalog.js'
 import type { ConnectionHooks } from './connection.js'
 import type { DialectName } from './names.js'
 
@@ -96,5 +97,12 @@ export interface DdlHooks {
 export interface Dialect extends DdlHooks, ConnectionHooks {
   readonly name: DialectName
   readonly capabilities: DialectCapabilities
-  // Schema introspection (`readSchema`, dialects/<name>/catalog.ts) is wired in here when it lands.
+  /** Read the live schema model from the catalog (dialects/<name>/catalog.ts). */
+  readonly readSchema: ReadSchema
+  /** Catalog habits the declared schema needs (names of added foreign keys, SQL splitting, type names). */
+  readonly catalog: CatalogConventions
+  /** How autogenerate writes changes for this database. */
+  readonly render: RenderDialect
+  /** Make an empty scratch database next to a URL (verify, `.sql` declared schemas). */
+  readonly openScratch: OpenScratch
 }

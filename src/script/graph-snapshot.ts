@@ -152,7 +152,8 @@ function restore(
   )
     return undefined
   const names = header.locations.map((l) => l.names.split('\n'))
-  const ids = header.ids.split('\n')
+  // An empty history saves '' as its ids: no revision, not one with an empty id.
+  const ids = header.ids === '' ? [] : header.ids.split('\n')
   const labels = new Map(header.labels)
   const dependsOn = new Map(header.dependsOn)
   const downIdx = header.derived.downIdx

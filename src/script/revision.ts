@@ -48,6 +48,8 @@ export interface GenerateRevisionOptions {
   readonly versionPath?: string | undefined
   readonly dependsOn?: readonly string[] | undefined
   readonly revId?: string | undefined
+  /** Rewrites the rendered template before it is written (autogenerate fills in the operations). */
+  readonly fill?: ((text: string) => string) | undefined
 }
 
 /** A path as printed: relative to the working directory when inside it. */
@@ -132,7 +134,7 @@ export function generateRevision(
         `${display(dir)} as a revision; change the id or the fileTemplate`,
     )
   }
-  const text = renderRevision(templateText(project), {
+  const rendered = renderRevision(templateText(project), {
     message,
     revision: revId,
     downRevisions: parents.map((p) => graph.revisions[p]!.id),
@@ -140,6 +142,7 @@ export function generateRevision(
     dependsOn,
     createDate: formatCreateDate(now, config.timezone),
   })
+  const text = options.fill ? options.fill(rendered) : rendered
   for (const a of actions)
     if (a.kind === 'directory') mkdirSync(resolve(cwd, a.path), { recursive: true })
   writeFileAtomic(path, text)

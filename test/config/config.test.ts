@@ -153,6 +153,9 @@ describe('resolveConfig', () => {
       truncateSlugLength: 40,
       timezone: undefined,
       lockTimeout: 600,
+      schema: undefined,
+      include: [],
+      exclude: [],
       rootDir: root,
     })
     assert.equal(DEFAULT_VERSION_TABLE, 'retort_version')

@@ -9,6 +9,7 @@ interface RevisionFlags {
   versionPath?: string
   dependsOn?: string[]
   revId?: string
+  autogenerate?: boolean
 }
 
 /** `retort revision`: write a new revision file. */
@@ -23,6 +24,7 @@ export function revisionCommand({ program, out, open, json, outJson }: CommandCo
     .option('--version-path <dir>', 'version location to write the file in')
     .option('--depends-on <rev>', 'revision that must be applied first; repeatable', collect)
     .option('--rev-id <id>', 'revision id to use instead of a random one')
+    .option('--autogenerate', 'write the difference between the database and the declared schema')
     .action(async (flags: RevisionFlags) => {
       const retort = await open()
       const result = await retort.revision(flags)
