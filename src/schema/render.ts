@@ -514,7 +514,8 @@ function sqlLiteral(text: string): string {
 /**
  * Put rendered bodies into a filled revision template: the bodies of
  * `upgrade` and `downgrade` are replaced, and `sql` imported when used. An
- * empty body gets a comment, and its unused `{ op }` becomes `_context`.
+ * empty body gets a comment, and its unused `{ op }` becomes `_context`;
+ * a filled one takes `{ op }` where the template has an unused `_context`.
  * @throws Error when the template has no `upgrade` or `downgrade` function
  */
 export function fillRevisionBodies(text: string, rendered: RenderedChanges): string {
@@ -532,6 +533,9 @@ export function fillRevisionBodies(text: string, rendered: RenderedChanges): str
     if (body === '') {
       inner = '  // No changes detected.'
       signature = signature.replace(/\(\s*\{\s*op\s*\}\s*:/, '(_context:')
+    } else {
+      // The template's unused parameter (`_context`) becomes the `op` the body calls.
+      signature = signature.replace(/\(\s*_\w*\s*:/, '({ op }:')
     }
     out = out.slice(0, head.index) + signature + '\n' + inner + '\n' + out.slice(close)
   }

@@ -10,7 +10,7 @@ import type { IndexModel, SchemaModel } from '../../schema/model.js'
 
 /**
  * COLUMN_TYPE spellings whose portable name renders back to them
- * (src/ops/dialects/mysql.ts typeSql: `integer` is `int`, shown `int(11)`).
+ * (src/dialects/mysql/ddl.ts typeSql: `integer` is `int`, shown `int(11)`).
  * `timestamp` and `timestamptz` both render `datetime(6)`: it reads back as `timestamp`.
  */
 const PORTABLE: Readonly<Record<string, string>> = {

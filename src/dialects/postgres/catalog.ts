@@ -16,7 +16,7 @@ import type { IndexPart, SchemaModel } from '../../schema/model.js'
 
 /**
  * format_type() spellings whose portable name renders back to them
- * (src/ops/dialects/postgres.ts typeSql); anything else stays as spelled.
+ * (src/dialects/postgres/ddl.ts typeSql); anything else stays as spelled.
  */
 const PORTABLE: Readonly<Record<string, string>> = {
   integer: 'integer',

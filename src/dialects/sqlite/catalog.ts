@@ -19,7 +19,7 @@ import type { IndexPart, SchemaModel } from '../../schema/model.js'
 
 /**
  * Declared types whose portable name renders back to them
- * (src/ops/dialects/sqlite.ts typeSql); json renders as `text` and reads
+ * (src/dialects/sqlite/ddl.ts typeSql); json renders as `text` and reads
  * back as `text`, and `char(36)` is what `uuid` renders.
  */
 const PORTABLE = new Set([
