@@ -1,14 +1,18 @@
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { rmSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import { MigrationError } from '../../src/errors.js'
 import { withDatabase } from '../../src/runtime/session.js'
 import { queryRows, testDatabases } from '../helpers/databases.js'
 import type { FreshDatabase, TestDatabase } from '../helpers/databases.js'
-import { inspect, linearPlan, revisionFolder, sessionOptions, writeRevision } from './fixtures.js'
+import {
+  inspect,
+  linearPlan,
+  revisionFolder,
+  sessionOptions,
+  writeRevision,
+  bundledLockWorker,
+} from './fixtures.js'
 
 const FAIL = `await op.execute('INSERT INTO no_such_table (id) VALUES (1)')`
 
@@ -114,28 +118,7 @@ for (const db of testDatabases()) {
 // A revision is never run twice: where DDL commits as it goes, the version row is
 // committed with the first DDL statement, so a process killed after it does not
 // leave the revision looking unapplied.
-const source = fileURLToPath(new URL('./lock-worker.ts', import.meta.url))
-const worker = fileURLToPath(
-  new URL(
-    `../../node_modules/.cache/retort-test/failure-state-${process.pid}.mjs`,
-    import.meta.url,
-  ),
-)
-
-before(async () => {
-  await build({
-    entryPoints: [source],
-    outfile: worker,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['better-sqlite3', 'pg', 'mysql2', 'mysql2/*', 'esbuild', 'tsx', 'tsx/*'],
-    logLevel: 'warning',
-  })
-})
-
-after(() => rmSync(worker, { force: true }))
+const worker = bundledLockWorker('failure-state')
 
 async function tableExists(
   db: TestDatabase,

@@ -2,6 +2,9 @@
 // hand-built plans, and a look at the database through its own client.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { after, before } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
@@ -216,4 +219,29 @@ export async function inspect(dialect: TestDialect, fresh: FreshDatabase): Promi
     },
     close: () => conn.end(),
   }
+}
+
+/**
+ * The lock worker (lock-worker.ts) bundled once for a test file, removed
+ * after it: a child started with tsx spends seconds compiling before it runs.
+ * Bundled inside the repository, so it finds the database clients in node_modules.
+ */
+export function bundledLockWorker(name: string): string {
+  const worker = fileURLToPath(
+    new URL(`../../node_modules/.cache/retort-test/${name}-${process.pid}.mjs`, import.meta.url),
+  )
+  before(async () => {
+    await build({
+      entryPoints: [fileURLToPath(new URL('./lock-worker.ts', import.meta.url))],
+      outfile: worker,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      external: ['better-sqlite3', 'pg', 'mysql2', 'mysql2/*', 'esbuild', 'tsx', 'tsx/*'],
+      logLevel: 'warning',
+    })
+  })
+  after(() => rmSync(worker, { force: true }))
+  return worker
 }

@@ -1,33 +1,19 @@
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { rmSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import { withDatabase } from '../../src/runtime/session.js'
 import { testDatabases } from '../helpers/databases.js'
 import { makeProject } from '../helpers/project.js'
-import { inspect, linearPlan, revisionFolder, sessionOptions, writeRevision } from './fixtures.js'
+import {
+  inspect,
+  linearPlan,
+  revisionFolder,
+  sessionOptions,
+  writeRevision,
+  bundledLockWorker,
+} from './fixtures.js'
 
-const source = fileURLToPath(new URL('./lock-worker.ts', import.meta.url))
-const worker = fileURLToPath(
-  new URL(`../../node_modules/.cache/retort-test/lock-wait-${process.pid}.mjs`, import.meta.url),
-)
-
-before(async () => {
-  await build({
-    entryPoints: [source],
-    outfile: worker,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['better-sqlite3', 'pg', 'mysql2', 'mysql2/*', 'esbuild', 'tsx', 'tsx/*'],
-    logLevel: 'warning',
-  })
-})
-
-after(() => rmSync(worker, { force: true }))
+const worker = bundledLockWorker('lock-wait')
 
 /** A process that takes the lock and sits in its migration until killed; resolves once it runs it. */
 function holdLock(url: string, path: string): Promise<ChildProcess> {

@@ -1,34 +1,10 @@
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { rmSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import { testDatabases } from '../helpers/databases.js'
-import { inspect, revisionFolder, writeRevision } from './fixtures.js'
+import { inspect, revisionFolder, writeRevision, bundledLockWorker } from './fixtures.js'
 
-const source = fileURLToPath(new URL('./lock-worker.ts', import.meta.url))
-// Inside the repository, so that the bundle finds the database clients in node_modules.
-const worker = fileURLToPath(
-  new URL(`../../node_modules/.cache/retort-test/lock-worker-${process.pid}.mjs`, import.meta.url),
-)
-
-// The worker, bundled once: a process started with tsx spends seconds
-// compiling before it runs, which would make the race slow, not more real.
-before(async () => {
-  await build({
-    entryPoints: [source],
-    outfile: worker,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['better-sqlite3', 'pg', 'mysql2', 'mysql2/*', 'esbuild', 'tsx', 'tsx/*'],
-    logLevel: 'warning',
-  })
-})
-
-after(() => rmSync(worker, { force: true }))
+const worker = bundledLockWorker('lock-worker')
 
 function runWorker(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
