@@ -81,7 +81,8 @@ export interface NamespaceScratch {
   readonly connect: (url: DatabaseUrl) => Promise<Kysely<any>>
   readonly kind: 'schema' | 'database'
   readonly create: RawBuilder<unknown>
-  readonly drop: RawBuilder<unknown>
+  /** Remove the namespace and everything in it, through the connection to `url`. */
+  drop(admin: Kysely<any>): Promise<void>
   /** The URL that reaches the new namespace. */
   location(parsed: DatabaseUrl): DatabaseUrl
 }
@@ -108,7 +109,7 @@ export async function createScratchNamespace(
   }
   const drop = async () => {
     try {
-      await how.drop.execute(admin)
+      await how.drop(admin)
     } finally {
       await admin.destroy()
     }

@@ -16,6 +16,8 @@ export interface DialectCapabilities {
   readonly partialIndexes: boolean
   /** Indexes over expressions exist. */
   readonly expressionIndexes: boolean
+  /** CREATE TABLE can hold plain `INDEX name (columns)` entries (MariaDB), one DDL statement instead of several. */
+  readonly inlineIndexes: boolean
   /** A column-level REFERENCES clause creates a foreign key (MariaDB parses and ignores it). */
   readonly inlineReferences: boolean
   /** The new name of ALTER TABLE ... RENAME TO carries the schema (MariaDB would move the table otherwise). */

@@ -1,4 +1,5 @@
 import {
+  CompiledQuery,
   OperationNodeTransformer,
   ValueNode,
   isExpression,
@@ -18,6 +19,7 @@ import type {
   CreateTableOptions,
   DefaultValue,
   ForeignKeyDefinition,
+  IndexDefinition,
 } from './definitions.js'
 import type { OpsRuntime } from '../dialects/dialect.js'
 import {
@@ -196,7 +198,7 @@ export function createTableBuilder(
   return b
 }
 
-/** createTable: the table, then its comments where they are separate statements. */
+/** createTable: the table, then its comments where they are separate statements, then its indexes. */
 export async function createTable(
   rt: OpsRuntime,
   table: string,
@@ -205,17 +207,52 @@ export async function createTable(
 ): Promise<void> {
   if (columns.length === 0)
     throw new RetortError(`createTable('${table}') needs at least one column`)
-  await createTableBuilder(rt, table, columns, options).execute()
+  const indexes = options.indexes ?? []
+  for (const index of indexes) checkIndex(rt, index)
+  const builder = createTableBuilder(rt, table, columns, options)
+  const inline = indexes.length > 0 && rt.dialect.capabilities.inlineIndexes
+  if (inline) await executeWithIndexes(rt, builder, indexes)
+  else await builder.execute()
   const caps = rt.dialect.capabilities
-  if (!caps.comments) return
-  if (options.comment !== undefined)
-    await rt.dialect.setTableComment(rt, table, options.schema, options.comment)
-  if (!caps.inlineColumnComments) {
-    for (const c of columns) {
-      if (c.comment !== undefined)
-        await rt.dialect.setColumnComment(rt, table, options.schema, c.name, c.comment)
+  if (caps.comments) {
+    if (options.comment !== undefined)
+      await rt.dialect.setTableComment(rt, table, options.schema, options.comment)
+    if (!caps.inlineColumnComments) {
+      for (const c of columns) {
+        if (c.comment !== undefined)
+          await rt.dialect.setColumnComment(rt, table, options.schema, c.name, c.comment)
+      }
     }
   }
+  if (inline) return
+  for (const index of indexes)
+    await createIndex(rt, { kind: 'createIndex', table, schema: options.schema, index })
+}
+
+/**
+ * Run CREATE TABLE with `INDEX name (columns)` entries at the end of its
+ * element list (MariaDB): one DDL statement, where each CREATE INDEX would be
+ * a table rebuild of its own.
+ */
+async function executeWithIndexes(
+  rt: OpsRuntime,
+  builder: CreateTableBuilder<string, string>,
+  indexes: readonly IndexDefinition[],
+): Promise<void> {
+  const compiled = builder.compile()
+  if (!compiled.sql.endsWith(')'))
+    throw new Error(`internal: CREATE TABLE does not end with its element list: ${compiled.sql}`)
+  const entries = indexes.map((index) => {
+    const columns = index.columns.map((c) => {
+      const [, name, direction] = /^(.*?)(?:\s+(asc|desc))?$/i.exec(c as string)!
+      return direction ? sql`${sql.id(name!)} ${sql.raw(direction.toLowerCase())}` : sql.id(name!)
+    })
+    return sql`${sql.raw(index.unique ? 'unique index' : 'index')} ${sql.id(index.name)} (${sql.join(columns)})`
+  })
+  const extra = sql.join(entries).compile(rt.db)
+  await rt.db.executeQuery(
+    CompiledQuery.raw(`${compiled.sql.slice(0, -1)}, ${extra.sql})`, [...compiled.parameters]),
+  )
 }
 
 async function addColumn(rt: OpsRuntime, op: OperationOf<'addColumn'>): Promise<void> {
@@ -262,9 +299,8 @@ async function addForeignKey(
     .execute()
 }
 
-/** createIndex on any dialect, refusing what the dialect lacks before emitting anything. */
-export async function createIndex(rt: OpsRuntime, op: OperationOf<'createIndex'>): Promise<void> {
-  const { index } = op
+/** Refuse, before anything runs, an index the dialect cannot make. */
+function checkIndex(rt: OpsRuntime, index: IndexDefinition): void {
   const caps = rt.dialect.capabilities
   if (index.where && !caps.partialIndexes) {
     throw new RetortError(
@@ -278,6 +314,12 @@ export async function createIndex(rt: OpsRuntime, op: OperationOf<'createIndex'>
   }
   if (index.columns.length === 0)
     throw new RetortError(`index '${index.name}' needs at least one column or expression`)
+}
+
+/** createIndex on any dialect, refusing what the dialect lacks before emitting anything. */
+export async function createIndex(rt: OpsRuntime, op: OperationOf<'createIndex'>): Promise<void> {
+  const { index } = op
+  checkIndex(rt, index)
   let b = schemaModule(rt, op.schema).createIndex(index.name).on(op.table)
   if (index.unique) b = b.unique()
   for (const c of index.columns) {

@@ -135,6 +135,8 @@ export interface TableDescription extends TableConstraints {
 export interface CreateTableOptions extends TableConstraints, SchemaOption {
   /** Table comment (PostgreSQL, MariaDB). */
   readonly comment?: string
+  /** Indexes made with the table: inside CREATE TABLE on MariaDB, CREATE INDEX after it elsewhere. */
+  readonly indexes?: readonly IndexDefinition[]
   readonly ifNotExists?: boolean
 }
 

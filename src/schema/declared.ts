@@ -6,6 +6,7 @@ import { DEFAULT_VERSION_TABLE, showPath } from '../config/config.js'
 import { parseDatabaseUrl } from '../config/database-url.js'
 import { ScriptError } from '../errors.js'
 import { parseColumnType } from '../ops/column-type.js'
+import type { Dialect } from '../dialects/dialect.js'
 import type { DialectName } from '../dialects/names.js'
 import { loadDialect } from '../dialects/registry.js'
 import type { ForeignKeyDefinition } from '../ops/definitions.js'
@@ -262,18 +263,59 @@ function checkDeclaration(
 }
 
 /**
- * Create the declared tables with the real `op`: referenced tables first;
- * where tables reference each other, the key that closes the circle is
- * added once both exist.
+ * Tables created per transaction where DDL is transactional: one commit per
+ * batch instead of one per statement, and few enough locks held at once for
+ * PostgreSQL's `max_locks_per_transaction`.
+ */
+const TABLES_PER_TRANSACTION = 50
+
+/**
+ * Create the declared tables with the real `op` (indexes with their table):
+ * referenced tables first; where tables reference each other, the key that
+ * closes the circle is added once both exist.
  */
 async function applyDeclaration(
-  db: Kysely<any>,
-  dialect: DialectName,
+  scratch: Kysely<any>,
+  dialectName: DialectName,
   declaration: SchemaDeclaration,
   shown: string,
   conventions: CatalogConventions,
 ): Promise<void> {
-  const op = createOperations({ db, dialect: await loadDialect(dialect), offline: false })
+  const dialect = await loadDialect(dialectName)
+  // One connection, so that BEGIN and COMMIT enclose the statements between them.
+  await scratch.connection().execute(async (db) => {
+    const batches = dialect.capabilities.transactionalDdl ? TABLES_PER_TRANSACTION : 0
+    let open = false
+    let count = 0
+    const beforeTable = async () => {
+      if (batches === 0) return
+      if (open && count % batches === 0) {
+        await sql`commit`.execute(db)
+        open = false
+      }
+      if (!open) await sql`begin`.execute(db)
+      open = true
+      count++
+    }
+    try {
+      await createDeclared(db, dialect, declaration, shown, conventions, beforeTable)
+      if (open) await sql`commit`.execute(db)
+    } catch (error) {
+      if (open) await sql`rollback`.execute(db).catch(() => {})
+      throw error
+    }
+  })
+}
+
+async function createDeclared(
+  db: Kysely<any>,
+  dialect: Dialect,
+  declaration: SchemaDeclaration,
+  shown: string,
+  conventions: CatalogConventions,
+  beforeTable: () => Promise<void>,
+): Promise<void> {
+  const op = createOperations({ db, dialect, offline: false })
   const names = Object.keys(declaration.tables).sort()
   const { order, deferred } = creationOrder(
     declaration,
@@ -312,6 +354,7 @@ async function applyDeclaration(
       later.push({ table: name, fk })
       return false
     })
+    await beforeTable()
     await wrap(`table '${name}' could not be created`, () =>
       op.createTable(name, columns, {
         ...(table.primaryKey ? { primaryKey: table.primaryKey } : {}),
@@ -319,10 +362,12 @@ async function applyDeclaration(
         foreignKeys,
         ...(table.checks ? { checks: table.checks } : {}),
         ...(table.comment !== undefined ? { comment: table.comment } : {}),
+        ...(table.indexes ? { indexes: table.indexes } : {}),
       }),
     )
   }
   for (const [n, { table, fk }] of later.entries()) {
+    await beforeTable()
     const name = fk.name ?? conventions.foreignKeyName!(table, fk.columns, n)
     await wrap(`foreign key of '${table}' (${fk.columns.join(', ')}) could not be created`, () =>
       op.createForeignKey(
@@ -337,16 +382,6 @@ async function applyDeclaration(
         },
       ),
     )
-  }
-  for (const name of names) {
-    for (const index of declaration.tables[name]!.indexes ?? []) {
-      await wrap(`index '${index.name}' on '${name}' could not be created`, () =>
-        op.createIndex(index.name, name, [...index.columns], {
-          ...(index.unique ? { unique: true } : {}),
-          ...(index.where ? { where: index.where } : {}),
-        }),
-      )
-    }
   }
 }
 

@@ -287,6 +287,30 @@ const scenarios: readonly Scenario[] = [
     },
   },
   {
+    name: 'table-indexes',
+    dialects: ALL,
+    async run(op) {
+      await op.createTable('author', [{ name: 'id', type: 'integer', primaryKey: true }])
+      await op.createTable(
+        'book',
+        [
+          { name: 'id', type: 'integer', primaryKey: true },
+          { name: 'author_id', type: 'integer' },
+          { name: 'title', type: 'varchar(100)', nullable: false },
+          { name: 'isbn', type: 'varchar(13)' },
+        ],
+        {
+          comment: 'books',
+          foreignKeys: [{ columns: ['author_id'], references: { table: 'author', columns: ['id'] } }],
+          indexes: [
+            { name: 'ix_book_author_title', columns: ['author_id', 'title desc'] },
+            { name: 'ix_book_isbn', columns: ['isbn'], unique: true },
+          ],
+        },
+      )
+    },
+  },
+  {
     name: 'data',
     dialects: ALL,
     rows: ['entry'],

@@ -201,6 +201,42 @@ describe('createTable', () => {
     { only: ['postgres', 'mysql'] },
   )
 
+  eachDatabase('creates its indexes as separate createIndex calls would', async (t) => {
+    const columns = [
+      { name: 'id', type: 'integer', primaryKey: true },
+      { name: 'code', type: 'varchar(20)', nullable: false },
+      { name: 'day', type: 'date' },
+    ] as const
+    await t.op.createTable('a', columns, {
+      indexes: [
+        { name: 'ix_a_code_day', columns: ['code', 'day desc'] },
+        { name: 'ix_a_code', columns: ['code'], unique: true },
+      ],
+    })
+    await t.op.createTable('b', columns)
+    await t.op.createIndex('ix_b_code_day', 'b', ['code', 'day desc'])
+    await t.op.createIndex('ix_b_code', 'b', ['code'], { unique: true })
+    // The whole table, since MariaDB lists a unique index among the unique constraints.
+    const shape = async (table: 'a' | 'b') =>
+      JSON.stringify({ ...(await t.table(table)), name: '' }).replace(/\b(ix_)?[ab]_/g, '$1')
+    assert.equal(await shape('a'), await shape('b'))
+    assert.match(await shape('a'), /"ix_code_day","columns":\["code","day"\]/)
+  })
+
+  eachDatabase(
+    'refuses an index the database cannot make before creating the table',
+    async (t) => {
+      await assert.rejects(
+        t.op.createTable('a', [{ name: 'code', type: 'varchar(20)' }], {
+          indexes: [{ name: 'ix_a_live', columns: ['code'], where: sql`code <> ''` }],
+        }),
+        /index 'ix_a_live' has a 'where' condition, but this database has no partial indexes/,
+      )
+      assert.deepEqual(Object.keys(await t.catalog()), [])
+    },
+    { only: ['mysql'] },
+  )
+
   eachDatabase('does nothing with ifNotExists when the table exists', async (t) => {
     await t.op.createTable('thing', [{ name: 'id', type: 'integer' }])
     await t.op.createTable('thing', [{ name: 'other', type: 'text' }], { ifNotExists: true })

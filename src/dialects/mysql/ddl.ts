@@ -257,6 +257,7 @@ export const mysqlDdl: DdlHooks = {
     inlineColumnComments: true,
     partialIndexes: false,
     expressionIndexes: false,
+    inlineIndexes: true,
     // MariaDB 10.11 parses a column-level REFERENCES and ignores it.
     inlineReferences: false,
     qualifiedRenameTarget: true,

@@ -9,7 +9,9 @@ export const openScratch: OpenScratch = (url: DatabaseUrl, name: string) =>
     connect: (location) => mysqlConnection.connect(location, () => {}),
     kind: 'database',
     create: sql`create database ${sql.id(name)}`,
-    drop: sql`drop database if exists ${sql.id(name)}`,
+    async drop(admin) {
+      await sql`drop database if exists ${sql.id(name)}`.execute(admin)
+    },
     location(parsed) {
       const u = new URL(parsed.url)
       u.pathname = `/${name}`

@@ -47,6 +47,7 @@ export const postgresDdl: DdlHooks = {
     inlineColumnComments: false,
     partialIndexes: true,
     expressionIndexes: true,
+    inlineIndexes: false,
     inlineReferences: true,
     qualifiedRenameTarget: false,
     dropCascade: true,

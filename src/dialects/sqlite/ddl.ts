@@ -64,6 +64,7 @@ export const sqliteDdl: DdlHooks = {
     inlineColumnComments: false,
     partialIndexes: true,
     expressionIndexes: true,
+    inlineIndexes: false,
     inlineReferences: true,
     qualifiedRenameTarget: false,
     dropCascade: false,
