@@ -41,7 +41,7 @@ import { runSchemaBench } from './schema.js'
 import { summarizeGraph } from './shape.js'
 
 const REPO = resolve(import.meta.dirname, '..')
-const BIN = join(REPO, 'dist/cli/bin.js')
+const BIN = join(REPO, 'dist/bin/retort.js')
 const TIME = '/usr/bin/time'
 const BENCH_REV_ID = 'benchrev0001'
 const SECTIONS = ['startup', 'graph', 'sql', 'online', 'schema'] as const

@@ -219,7 +219,7 @@ export async function runSchemaBench(bin: string, bare: number, runs = 3): Promi
 
 // `node --import tsx bench/schema.ts` runs this part alone.
 if (import.meta.filename === process.argv[1]) {
-  const bin = join(REPO, 'dist/cli/bin.js')
+  const bin = join(REPO, 'dist/bin/retort.js')
   const bare = median(
     Array.from({ length: 5 }, () => {
       const start = process.hrtime.bigint()

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
-const bin = resolve('dist/cli/bin.js')
+const bin = resolve('dist/bin/retort.js')
 const root = mkdtempSync(join(tmpdir(), 'retort-demo-'))
 // As after `npm install retort-migrate`: the config that init writes imports the package.
 mkdirSync(join(root, 'node_modules'))

@@ -426,11 +426,24 @@ function registerTypescript(): Promise<void> {
   return tsxRegistered
 }
 
+/**
+ * A `.ts` revision of a package without "type": "module" is compiled to
+ * CommonJS, and Node may then find none of its named exports: they all sit
+ * on `default` (module.exports). Use those, as an ES module would show them.
+ */
+function revisionExports(namespace: MigrationModule): MigrationModule {
+  const inner = (namespace as { default?: unknown }).default
+  const isRevision = (m: object) => 'revision' in m || 'upgrade' in m
+  if (!isRevision(namespace) && typeof inner === 'object' && inner !== null && isRevision(inner))
+    return inner as MigrationModule
+  return namespace
+}
+
 async function importNatively(path: string, shown: string): Promise<MigrationModule> {
   const url = pathToFileURL(path).href
   try {
     if (/\.m?ts$/.test(extname(path))) await registerTypescript()
-    return (await import(url)) as MigrationModule
+    return revisionExports((await import(url)) as MigrationModule)
   } catch (error) {
     throw new ScriptError(`cannot load revision file '${shown}': ${messageOf(error)}`, shown, {
       cause: error,

@@ -11,7 +11,7 @@ import { makeProject, writeRevision, type Project } from '../helpers/project.js'
  * `upgrade heads` and `downgrade base` through the CLI, the schema and the
  * rows read back through the database's own driver.
  */
-const BIN = resolve(import.meta.dirname, '../../dist/cli/bin.js')
+const BIN = resolve(import.meta.dirname, '../../dist/bin/retort.js')
 
 for (const db of testDatabases()) {
   describe(`end to end on ${db.dialect}`, { skip: db.skip }, () => {

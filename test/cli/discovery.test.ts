@@ -198,8 +198,8 @@ describe('DATABASE_URL and .env', () => {
   })
 
   it('init writes a config whose url reads DATABASE_URL, with the SQLite file as fallback', () => {
-    const bin = join(REPO, 'dist/cli/bin.js')
-    assert.ok(existsSync(bin), 'dist/cli/bin.js exists (npm test builds first)')
+    const bin = join(REPO, 'dist/bin/retort.js')
+    assert.ok(existsSync(bin), 'dist/bin/retort.js exists (npm test builds first)')
     rmSync(join(root, 'migrations'), { recursive: true, force: true })
     mkdirSync(join(root, 'node_modules'))
     symlinkSync(REPO, join(root, 'node_modules/retort-migrate'), 'dir')

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict'
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { join, resolve } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { queryRows } from '../helpers/databases.js'
@@ -144,8 +151,8 @@ describe('retort CLI (in-process)', () => {
 
 describe('retort bin (built JavaScript, as a user runs it)', () => {
   it('runs init, revision, upgrade and current from dist/ in a fresh project', () => {
-    const bin = join(REPO, 'dist/cli/bin.js')
-    assert.ok(existsSync(bin), 'dist/cli/bin.js exists (npm test builds first)')
+    const bin = join(REPO, 'dist/bin/retort.js')
+    assert.ok(existsSync(bin), 'dist/bin/retort.js exists (npm test builds first)')
     const project = makeProject({})
     try {
       // The config written by init imports 'retort-migrate', as in a user's project.
@@ -170,12 +177,98 @@ describe('retort bin (built JavaScript, as a user runs it)', () => {
     }
   })
 
+  it("runs revisions that use the project's own Kysely (sql, db) beside the bundled one", () => {
+    const bin = join(REPO, 'dist/bin/retort.js')
+    const project = makeProject({ url: 'sqlite:db.sqlite' })
+    try {
+      mkdirSync(join(project.root, 'node_modules'))
+      symlinkSync(
+        join(REPO, 'node_modules/kysely'),
+        join(project.root, 'node_modules/kysely'),
+        'dir',
+      )
+      const file = writeRevision(project.root, {
+        revision: 'k1',
+        downRevision: null,
+        message: 'user kysely',
+        upgrade: `
+          await op.createTable('item', [
+            { name: 'id', type: 'integer', primaryKey: true },
+            { name: 'qty', type: 'integer', check: sql\`qty >= \${0}\` },
+          ])
+          await sql\`insert into item (id, qty) values (\${1}, \${5})\`.execute(db)
+          await db.insertInto('item').values({ id: 2, qty: 7 }).execute()
+          const { rows } = await sql<{ total: number }>\`select sum(qty) as total from item\`.execute(db)
+          if (Number(rows[0]!.total) !== 12) throw new Error('sum is ' + rows[0]!.total)`,
+      })
+      const source = readFileSync(file, 'utf8')
+      writeFileSync(file, `import { sql } from 'kysely'\n${source}`)
+      const up = spawnSync(process.execPath, [bin, 'upgrade', 'heads'], {
+        cwd: project.root,
+        encoding: 'utf8',
+      })
+      assert.equal(up.status, 0, up.stderr)
+      const rows = execFileSync(
+        'sqlite3',
+        [join(project.root, 'db.sqlite'), 'select id, qty from item order by id'],
+        {
+          encoding: 'utf8',
+        },
+      )
+      assert.equal(rows, '1|5\n2|7\n')
+      const refused = execFileSync(
+        'sqlite3',
+        [join(project.root, 'db.sqlite'), "select sql from sqlite_master where name = 'item'"],
+        { encoding: 'utf8' },
+      )
+      assert.match(refused, /check \(qty >= 0\)/)
+    } finally {
+      project.remove()
+    }
+  })
+
+  it('starts commands without loading Kysely or commander module by module', () => {
+    const bin = join(REPO, 'dist/bin/retort.js')
+    const project = makeProject({ url: 'sqlite:db.sqlite' })
+    try {
+      writeRevision(project.root, { revision: 'a1', downRevision: null, message: 'one' })
+      // A resolve hook that lists every file: URL the process loads.
+      const hook = `data:text/javascript,${encodeURIComponent(
+        `export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.startsWith('file:')) process.stderr.write('LOADED ' + r.url + '\\n'); return r }`,
+      )}`
+      const register = `data:text/javascript,${encodeURIComponent(
+        `import { register } from 'node:module'; register(${JSON.stringify(hook)})`,
+      )}`
+      for (const args of [['upgrade', 'heads'], ['current'], ['heads'], ['--help']]) {
+        const r = spawnSync(process.execPath, ['--import', register, bin, ...args], {
+          cwd: project.root,
+          encoding: 'utf8',
+        })
+        assert.equal(r.status, 0, r.stderr)
+        const loaded = r.stderr.split('\n').filter((l) => l.startsWith('LOADED '))
+        assert.ok(
+          loaded.some((l) => l.includes('/dist/bin/')),
+          `${args.join(' ')}: ${r.stderr}`,
+        )
+        assert.deepEqual(
+          loaded.filter((l) =>
+            /node_modules\/(kysely|commander)\/|\/dist\/(cli|api|runtime)\//.test(l),
+          ),
+          [],
+          args.join(' '),
+        )
+      }
+    } finally {
+      project.remove()
+    }
+  })
+
   it('the package ships dist, templates and docs, and its bin points at built JavaScript', () => {
     const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
       bin: Record<string, string>
       files: string[]
     }
-    assert.equal(pkg.bin.retort, 'dist/cli/bin.js')
+    assert.equal(pkg.bin.retort, 'dist/bin/retort.js')
     assert.deepEqual(pkg.files, ['dist', 'templates', 'docs'])
     assert.match(readFileSync(join(REPO, pkg.bin.retort), 'utf8'), /^#!\/usr\/bin\/env node/)
   })

@@ -191,10 +191,10 @@ describe('database URLs that cannot work', () => {
 })
 
 describe('a closed pipe', () => {
-  const BIN = resolve(import.meta.dirname, '../../dist/cli/bin.js')
+  const BIN = resolve(import.meta.dirname, '../../dist/bin/retort.js')
 
   it('ends the command quietly (retort heads -v | head -n 1)', () => {
-    assert.ok(existsSync(BIN), 'dist/cli/bin.js exists (npm test builds first)')
+    assert.ok(existsSync(BIN), 'dist/bin/retort.js exists (npm test builds first)')
     const many = makeProject({ url: 'sqlite:db.sqlite' })
     try {
       for (let k = 0; k < 400; k++) {
