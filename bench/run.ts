@@ -655,7 +655,13 @@ const generic = (label: string): string => label.replace(/^show \w+$/, 'show <pr
 
 /** `node -e ''` right now: the floor every figure of a table is compared with. */
 const bareNode = (): number =>
-  median(Array.from({ length: 5 }, () => runNode(['-e', ''], REPO).seconds))
+  median(
+    Array.from({ length: 5 }, () => {
+      const r = runNode(['-e', ''], REPO)
+      if (r.code !== 0) throw new Error(`node -e '' failed: ${r.stderr.trim()}`)
+      return r.seconds
+    }),
+  )
 
 const loadText = (): string =>
   loadavg()
@@ -706,7 +712,7 @@ function runSection(
   return { results, ok, bare }
 }
 
-function main(): number {
+async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2))
   if (!existsSync(BIN)) {
     console.error(`bench: ${BIN} is missing; run 'npm run build' first (npm run bench does)`)
@@ -755,6 +761,11 @@ function main(): number {
     failed ||= !ok
   }
 
+  // Issue 9: check and revision --autogenerate on 500 tables (bench/schema.ts).
+  if (has('schema') && !process.argv.includes('--no-schema')) {
+    if (!(await runSchemaBench(BIN, bareNode()))) failed = true
+  }
+
   for (const cleanup of cleanups) cleanup()
   if (options.profileDir)
     console.log(
@@ -768,10 +779,4 @@ function main(): number {
   return failed ? 1 : 0
 }
 
-process.exitCode = main()
-// Issue 9: check and revision --autogenerate on 500 tables (bench/schema.ts; --no-schema skips it).
-const wantSchema = parseArgs(process.argv.slice(2)).sections.has('schema')
-if (wantSchema && !process.argv.includes('--no-schema') && existsSync(BIN)) {
-  const bare = median(Array.from({ length: 5 }, () => runNode(['-e', ''], REPO).seconds))
-  if (!(await runSchemaBench(BIN, bare))) process.exitCode = 1
-}
+process.exitCode = await main()

@@ -1,8 +1,7 @@
 import type { ResolvedConfig } from '../config/config.js'
 import { parseDatabaseUrl } from '../config/database-url.js'
 import { DatabaseError, RetortError } from '../errors.js'
-import { loadDialect } from '../dialects/registry.js'
-import { introspect } from './introspect.js'
+import { readDatabaseSchema as readSource } from './commands.js'
 import type { SchemaModel, TableFilter } from './model.js'
 
 /** The `include` / `exclude` filter of a resolved config. */
@@ -17,12 +16,11 @@ export function configFilter(config: ResolvedConfig): TableFilter {
  */
 export async function readDatabaseSchema(config: ResolvedConfig): Promise<SchemaModel> {
   const url = parseDatabaseUrl(config.url, config.rootDir)
-  const driver = await loadDialect(url.dialect)
-  const db = await driver.connect(url, () => {})
   try {
-    return await introspect(db, url.dialect, {
+    return await readSource({
+      url,
       versionTable: config.versionTable,
-      ...(config.versionTableSchema !== undefined ? { schema: config.versionTableSchema } : {}),
+      schema: config.versionTableSchema,
       filter: configFilter(config),
     })
   } catch (error) {
@@ -31,7 +29,5 @@ export async function readDatabaseSchema(config: ResolvedConfig): Promise<Schema
     throw new DatabaseError(`could not read the schema of ${url.masked}: ${reason}`, {
       cause: error,
     })
-  } finally {
-    await db.destroy()
   }
 }
