@@ -139,12 +139,29 @@ export class SchemaTools {
     }
   }
 
+  /**
+   * The wanted schema and the database's, read at the same time (the
+   * declared side waits on its scratch database's DDL). A failure of the
+   * declared side is the one reported when both fail.
+   */
+  private async bothSchemas(
+    override: SchemaModel | undefined,
+    url: DatabaseUrl,
+  ): Promise<[SchemaModel, SchemaModel]> {
+    const [wanted, current] = await Promise.allSettled([
+      this.wanted(override, url.url),
+      readDatabaseSchema(this.source(url)),
+    ])
+    if (wanted.status === 'rejected') throw wanted.reason
+    if (current.status === 'rejected') throw current.reason
+    return [wanted.value, current.value]
+  }
+
   /** Compare the database with the wanted schema; returns the template filler for the revision. */
   async autogenerateFill(override: SchemaModel | undefined): Promise<(text: string) => string> {
     await this.requireHeads()
     const url = this.url
-    const wanted = await this.wanted(override, url.url)
-    const current = await readDatabaseSchema(this.source(url))
+    const [wanted, current] = await this.bothSchemas(override, url)
     this.warnUnmatched(current, wanted)
     const result = autogenerate(
       (await loadDialect(url.dialect)).render,
@@ -164,8 +181,7 @@ export class SchemaTools {
   async check(override: SchemaModel | undefined): Promise<CheckResult> {
     await this.requireHeads()
     const url = this.url
-    const wanted = await this.wanted(override, url.url)
-    const current = await readDatabaseSchema(this.source(url))
+    const [wanted, current] = await this.bothSchemas(override, url)
     this.warnUnmatched(current, wanted)
     return { differences: listDifferences(compareSchemas(current, wanted, this.ctx.filter)) }
   }
