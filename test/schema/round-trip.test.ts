@@ -4,7 +4,7 @@ import { compareSchemas } from '../../src/schema/commands.js'
 import { describeChange } from '../../src/schema/render.js'
 import type { SchemaModel } from '../../src/schema/model.js'
 import { testDatabases, type TestDatabase } from '../helpers/databases.js'
-import { schemaPairs } from './generators.js'
+import { featuresOf, schemaPairs } from './generators.js'
 import {
   canonical,
   EMPTY,
@@ -37,7 +37,7 @@ const describeDiff = (a: SchemaModel, b: SchemaModel): string =>
 
 for (const db of testDatabases()) {
   describe(`autogenerate round trip on ${db.dialect}`, { skip: db.skip }, () => {
-    const pairs = schemaPairs(PAIRS, db.dialect !== 'sqlite', 20261127)
+    const pairs = schemaPairs(PAIRS, featuresOf(db.dialect), 20261127)
     pairs.forEach(([before, after], k) => {
       it(`pair ${k}: upgrade reaches the declared schema, check passes, downgrade restores the old one`, async () => {
         const wanted = await appliedDirectly(db, after)
