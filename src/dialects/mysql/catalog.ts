@@ -100,7 +100,10 @@ export async function readSchema(
     }
     // A column CHECK is named after its column; CONSTRAINT_n is a made-up table CHECK name.
     const madeUp = row.level === 'Column' || /^CONSTRAINT_\d+$/.test(row.name)
-    table.checks.push({ name: madeUp ? null : row.name, expression: row.clause })
+    table.checks.push({
+      ...(madeUp ? { name: null, generatedName: row.name } : { name: row.name }),
+      expression: row.clause,
+    })
   }
 
   const columns = await sql<ColumnRow>`
@@ -144,7 +147,9 @@ export async function readSchema(
     const first = rows[0]!
     tables.get(first.table)!.foreignKeys.push({
       // InnoDB names an unnamed foreign key `<table>_ibfk_<n>`.
-      name: first.name.startsWith(`${first.table}_ibfk_`) ? null : first.name,
+      ...(first.name.startsWith(`${first.table}_ibfk_`)
+        ? { name: null, generatedName: first.name }
+        : { name: first.name }),
       columns: rows.map((r) => r.column),
       referencedTable: first.refTable,
       referencedColumns: rows.map((r) => r.refColumn),
@@ -170,7 +175,7 @@ export async function readSchema(
     const cols = rows.map((r) => r.column ?? '')
     if (first.name === 'PRIMARY') {
       // Always named PRIMARY: a name MariaDB chose.
-      table.primaryKey = { name: null, columns: cols }
+      table.primaryKey = { name: null, generatedName: 'PRIMARY', columns: cols }
       continue
     }
     // An unnamed key is named after its first column (`a`, then `a_2`).
@@ -178,7 +183,10 @@ export async function readSchema(
       first.name === cols[0] || new RegExp(`^${escape(cols[0]!)}_\\d+$`).test(first.name)
     if (Number(first.nonUnique) === 0) {
       // MariaDB has no unique index apart from a UNIQUE key (information_schema lists it as a constraint).
-      table.uniques.push({ name: madeUp ? null : first.name, columns: cols })
+      table.uniques.push({
+        ...(madeUp ? { name: null, generatedName: first.name } : { name: first.name }),
+        columns: cols,
+      })
       continue
     }
     const index: IndexModel = {
@@ -195,7 +203,9 @@ export async function readSchema(
     const ownedByForeignKey = table.foreignKeys.some(
       (fk) =>
         fk.columns.join() === cols.join() &&
-        (first.name === fk.name || madeUp || first.name.startsWith(`${table.name}_ibfk_`)) &&
+        (first.name === (fk.name ?? fk.generatedName) ||
+          madeUp ||
+          first.name.startsWith(`${table.name}_ibfk_`)) &&
         rows.every((r) => r.collation !== 'D' && r.subPart === null),
     )
     if (!ownedByForeignKey) table.indexes.push(index)
@@ -219,10 +229,18 @@ export const conventions: CatalogConventions = {
 const quote = (name: string): string => `\`${name.replaceAll('`', '``')}\``
 const sqlString = (value: string): string => `'${value.replaceAll("'", "''")}'`
 
-/** How autogenerate writes changes here: the table comment by ALTER TABLE ... COMMENT. */
+/** How autogenerate writes changes here: the table comment by ALTER TABLE ... COMMENT; a dropped key's index. */
 export const render: RenderDialect = {
   rebuildsTables: false,
+  primaryKeyName: 'PRIMARY',
   quote,
   tableCommentSql: (table, comment) =>
     `ALTER TABLE ${quote(table)} COMMENT = ${sqlString(comment ?? '')}`,
+  // InnoDB names a key's index after the key, or after its first column when the key had no name.
+  foreignKeyIndexSql: (table, fk) =>
+    `ALTER TABLE ${quote(table)} ` +
+    [...new Set([fk.name ?? fk.generatedName, fk.name === null ? fk.columns[0] : undefined])]
+      .filter((n) => n !== undefined)
+      .map((n) => `DROP INDEX IF EXISTS ${quote(n)}`)
+      .join(', '),
 }

@@ -158,7 +158,12 @@ async function currentColumn(
 async function alterColumn(rt: OpsRuntime, op: OperationOf<'alterColumn'>): Promise<void> {
   const ch = op.changes
   const alter = () => schemaModule(rt, op.schema).alterTable(op.table)
-  if (ch.type !== undefined || ch.nullable !== undefined || ch.comment !== undefined) {
+  if (
+    ch.type !== undefined ||
+    ch.nullable !== undefined ||
+    ch.comment !== undefined ||
+    ch.autoIncrement !== undefined
+  ) {
     const now = await currentColumn(rt, op, ch.type !== undefined)
     const type = ch.type === undefined ? now.type : typeExpression(rt, ch.type)
     const nullable = ch.nullable ?? now.nullable
@@ -169,7 +174,7 @@ async function alterColumn(rt: OpsRuntime, op: OperationOf<'alterColumn'>): Prom
         let b = c
         if (value !== undefined && value !== null) b = b.defaultTo(defaultExpression(value))
         if (!nullable) b = b.notNull()
-        if (now.autoIncrement) b = b.autoIncrement()
+        if (ch.autoIncrement ?? now.autoIncrement) b = b.autoIncrement()
         if (now.extra) b = b.modifyEnd(sql.raw(now.extra))
         if (comment) b = b.modifyEnd(sql`comment ${sql.lit(comment)}`)
         // MariaDB takes MODIFY COLUMN as the whole new definition: restate the CHECK to keep it
