@@ -122,10 +122,12 @@ export function invertChanges(changes: readonly SchemaChange[]): SchemaChange[] 
  * database accepts them one after the other:
  *
  * 1. foreign keys dropped (those of surviving tables, and those that tie
- *    dropped tables in a cycle), then indexes, uniques, checks and keys;
- * 2. tables dropped, referencing tables before the tables they reference;
+ *    dropped tables in a cycle);
+ * 2. tables dropped, referencing tables before the tables they reference,
+ *    then indexes, uniques, checks and keys of surviving tables (a dropped
+ *    table may reference a key that goes);
  * 3. columns of surviving tables dropped, added and altered (auto-increment
- *    turned off at the start of step 1, on at the end of step 4);
+ *    turned off before the keys of step 2, on at the end of step 4);
  * 4. keys, uniques, checks and indexes of surviving tables added;
  * 5. tables added, referenced tables first (foreign keys inline), with
  *    their indexes;
@@ -193,8 +195,8 @@ export function diffSchemas(
 
   return [
     ...dropFks,
-    ...dropOthers,
     ...dropTables,
+    ...dropOthers,
     ...columns,
     ...addOthers,
     ...addTables,
