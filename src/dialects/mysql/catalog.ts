@@ -91,19 +91,14 @@ export async function readSchema(
     from information_schema.CHECK_CONSTRAINTS where CONSTRAINT_SCHEMA = ${schema}`.execute(db)
   // MariaDB's JSON is LONGTEXT with a column CHECK (json_valid(`c`)) named after the column.
   const jsonColumns = new Set<string>()
+  const checkRows: CheckRow[] = []
   for (const row of checks.rows) {
-    const table = tables.get(row.table)
-    if (!table) continue
+    if (!tables.has(row.table)) continue
     if (row.level === 'Column' && row.clause === `json_valid(\`${row.name}\`)`) {
       jsonColumns.add(`${row.table}\u0000${row.name}`)
       continue
     }
-    // A column CHECK is named after its column; CONSTRAINT_n is a made-up table CHECK name.
-    const madeUp = row.level === 'Column' || /^CONSTRAINT_\d+$/.test(row.name)
-    table.checks.push({
-      ...(madeUp ? { name: null, generatedName: row.name } : { name: row.name }),
-      expression: row.clause,
-    })
+    checkRows.push(row)
   }
 
   const columns = await sql<ColumnRow>`
@@ -124,6 +119,20 @@ export async function readSchema(
       default: row.default === null || row.default === 'NULL' ? null : row.default,
       autoIncrement: /\bauto_increment\b/i.test(row.extra),
       comment: row.comment === '' ? null : row.comment,
+    })
+  }
+
+  for (const row of checkRows) {
+    const table = tables.get(row.table)!
+    // A column CHECK is named after its column (a table CHECK so named is one added back
+    // under that name); CONSTRAINT_n is a made-up table CHECK name.
+    const madeUp =
+      row.level === 'Column' ||
+      /^CONSTRAINT_\d+$/.test(row.name) ||
+      table.columns.some((c) => c.name === row.name)
+    table.checks.push({
+      ...(madeUp ? { name: null, generatedName: row.name } : { name: row.name }),
+      expression: row.clause,
     })
   }
 
