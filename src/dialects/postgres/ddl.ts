@@ -102,8 +102,9 @@ export const postgresDdl: DdlHooks = {
         const name = (op.schema ? [op.schema, op.table] : [op.table])
           .map((n) => `"${n.replaceAll('"', '""')}"`)
           .join('.')
-        await sql`select setval(pg_get_serial_sequence(${name}, ${op.column}),
-          coalesce(max(${sql.id(op.column)}), 0) + 1, false) from ${table}`.execute(rt.db)
+        const sequence = sql`pg_get_serial_sequence(${name}, ${op.column})`
+        const next = sql`coalesce(max(${sql.id(op.column)}), 0) + 1`
+        await sql`select setval(${sequence}, ${next}, false) from ${table}`.execute(rt.db)
       }
     }
     if (ch.newName !== undefined && ch.newName !== op.column) {
