@@ -25,11 +25,14 @@ export interface SchemaFeatures {
   readonly comments: boolean
   /** Expression and partial indexes (not MariaDB 10.11). */
   readonly indexExpressions: boolean
-  /**
-   * Auto-increment only on a one-column primary key: SQLite's INTEGER PRIMARY
-   * KEY; MariaDB cannot drop a key while its AUTO_INCREMENT column stays one.
-   */
+  /** Auto-increment only on a lone INTEGER PRIMARY KEY (SQLite). */
   readonly autoIncrementNeedsSoleKey: boolean
+  /**
+   * A primary key changes only with auto-increment off on at least one side
+   * (MariaDB: an AUTO_INCREMENT column must stay in a key, so dropping the
+   * key under it fails; autogenerate does not handle that).
+   */
+  readonly keyChangeNeedsAutoIncrementOff: boolean
 }
 
 /** The features of a test database. */
@@ -37,7 +40,8 @@ export function featuresOf(dialect: 'sqlite' | 'postgres' | 'mysql'): SchemaFeat
   return {
     comments: dialect !== 'sqlite',
     indexExpressions: dialect !== 'mysql',
-    autoIncrementNeedsSoleKey: dialect !== 'postgres',
+    autoIncrementNeedsSoleKey: dialect === 'sqlite',
+    keyChangeNeedsAutoIncrementOff: dialect === 'mysql',
   }
 }
 
@@ -187,8 +191,27 @@ export function schemaPairs(
   features: SchemaFeatures,
   seed: number,
 ): [SchemaModel, SchemaModel][] {
-  return fc.sample(fc.tuple(schemaArbitrary(features), schemaArbitrary(features)), {
+  const pairs = fc.sample(fc.tuple(schemaArbitrary(features), schemaArbitrary(features)), {
     numRuns: count,
     seed,
   })
+  if (!features.keyChangeNeedsAutoIncrementOff) return pairs
+  return pairs.map(([before, after]) => [
+    before,
+    {
+      tables: after.tables.map((t) => {
+        const old = before.tables.find((b) => b.name === t.name)
+        const keyChanges =
+          old !== undefined &&
+          (old.primaryKey?.columns.join() ?? '') !== (t.primaryKey?.columns.join() ?? '')
+        const stays = (table: TableModel) => table.columns[0]!.autoIncrement
+        return keyChanges && stays(old) && stays(t)
+          ? {
+              ...t,
+              columns: t.columns.map((c, k) => (k === 0 ? { ...c, autoIncrement: false } : c)),
+            }
+          : t
+      }),
+    },
+  ])
 }
