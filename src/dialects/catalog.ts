@@ -1,7 +1,7 @@
 import type { Kysely, RawBuilder } from 'kysely'
 import type { DatabaseUrl } from '../config/database-url.js'
 import { DatabaseError } from '../errors.js'
-import type { ColumnModel, SchemaModel, TableFilter } from '../schema/model.js'
+import type { ForeignKeyModel, SchemaModel, TableFilter } from '../schema/model.js'
 
 /*
  * The schema side of a dialect (issue 9): what its catalog reader
@@ -53,12 +53,17 @@ export interface RenderDialect {
    * changes need a table rebuild, so they are written in op.batchAlterTable.
    */
   readonly rebuildsTables: boolean
+  /** The name every primary key has, which no ADD may give (MariaDB: PRIMARY). */
+  readonly primaryKeyName?: string
   /** Quote an identifier for raw statements. */
   readonly quote: (name: string) => string
+  /**
+   * Statement that drops the index the database made for a foreign key,
+   * run after the key is dropped (MariaDB keeps it; adding the key makes it again).
+   */
+  readonly foreignKeyIndexSql?: (table: string, foreignKey: ForeignKeyModel) => string
   /** Statement that sets (or, with null, removes) a table comment; none: not written. */
   readonly tableCommentSql?: (table: string, comment: string | null) => string
-  /** Statement that turns a column's auto-increment on or off; none: not written. */
-  readonly autoIncrementSql?: (table: string, column: ColumnModel) => string
 }
 
 /** A scratch database: where it is, and a connection to it. */

@@ -40,16 +40,17 @@ export interface BatchOperations {
 
 /** Refuse an alterColumn that changes nothing. */
 export function checkAlterColumn(table: string, column: string, changes: AlterColumnOptions): void {
-  const { type, nullable, newName, comment } = changes
+  const { type, nullable, newName, comment, autoIncrement } = changes
   if (
     type === undefined &&
     nullable === undefined &&
     changes.default === undefined &&
     newName === undefined &&
-    comment === undefined
+    comment === undefined &&
+    autoIncrement === undefined
   ) {
     throw new RetortError(
-      `alterColumn('${table}', '${column}') changes nothing: give type, nullable, default, newName or comment`,
+      `alterColumn('${table}', '${column}') changes nothing: give type, nullable, default, newName, comment or autoIncrement`,
     )
   }
   if (changes.using !== undefined && type === undefined) {

@@ -173,6 +173,11 @@ export interface AlterColumnOptions extends SchemaOption {
   readonly newName?: string
   /** A new comment; `null` removes it. */
   readonly comment?: string | null
+  /**
+   * Turn auto-increment on or off (PostgreSQL identity, MariaDB
+   * AUTO_INCREMENT, SQLite AUTOINCREMENT in a batch on the lone INTEGER PRIMARY KEY).
+   */
+  readonly autoIncrement?: boolean
   /** The column before the change (MariaDB in `--sql` mode). */
   readonly existing?: ExistingColumn
 }

@@ -122,9 +122,12 @@ export function invertChanges(changes: readonly SchemaChange[]): SchemaChange[] 
  * database accepts them one after the other:
  *
  * 1. foreign keys dropped (those of surviving tables, and those that tie
- *    dropped tables in a cycle), then indexes, uniques, checks and keys;
- * 2. tables dropped, referencing tables before the tables they reference;
- * 3. columns of surviving tables dropped, added and altered;
+ *    dropped tables in a cycle);
+ * 2. tables dropped, referencing tables before the tables they reference,
+ *    then indexes, uniques, checks and keys of surviving tables (a dropped
+ *    table may reference a key that goes);
+ * 3. columns of surviving tables dropped, added and altered (auto-increment
+ *    turned off before the keys of step 2, on at the end of step 4);
  * 4. keys, uniques, checks and indexes of surviving tables added;
  * 5. tables added, referenced tables first (foreign keys inline), with
  *    their indexes;
@@ -192,8 +195,8 @@ export function diffSchemas(
 
   return [
     ...dropFks,
-    ...dropOthers,
     ...dropTables,
+    ...dropOthers,
     ...columns,
     ...addOthers,
     ...addTables,
@@ -225,6 +228,17 @@ function diffTable(before: TableModel, after: TableModel, out: Buckets): void {
     after.primaryKey ? [after.primaryKey] : [],
     pkKey,
   )
+  const columnChanges = after.columns.flatMap((column) => {
+    const old = before.columns.find((c) => c.name === column.name)
+    return old ? diffColumn(table, old, column) : []
+  })
+  // Auto-increment goes off before keys are dropped and on after they are added:
+  // MariaDB wants the column in a key, SQLite on the lone INTEGER PRIMARY KEY.
+  const isAutoIncrementOff = (c: SchemaChange): boolean =>
+    c.kind === 'alterColumn' && c.attribute === 'autoIncrement' && !c.to.autoIncrement
+  const isAutoIncrementOn = (c: SchemaChange): boolean =>
+    c.kind === 'alterColumn' && c.attribute === 'autoIncrement' && c.to.autoIncrement
+  out.dropOthers.push(...columnChanges.filter(isAutoIncrementOff))
   for (const index of indexes.dropped) out.dropOthers.push({ kind: 'dropIndex', table, index })
   for (const unique of uniques.dropped) out.dropOthers.push({ kind: 'dropUnique', table, unique })
   for (const check of checks.dropped) out.dropOthers.push({ kind: 'dropCheck', table, check })
@@ -242,18 +256,19 @@ function diffTable(before: TableModel, after: TableModel, out: Buckets): void {
   for (const column of after.columns) {
     if (!haveColumns.has(column.name)) out.columns.push({ kind: 'addColumn', table, column })
   }
-  for (const column of after.columns) {
-    const old = haveColumns.get(column.name)
-    if (old) out.columns.push(...diffColumn(table, old, column))
-  }
+  out.columns.push(...columnChanges.filter((c) => !isAutoIncrementOff(c) && !isAutoIncrementOn(c)))
 
   for (const pk of pks.added) out.addOthers.push({ kind: 'addPrimaryKey', table, primaryKey: pk })
   for (const unique of uniques.added) out.addOthers.push({ kind: 'addUnique', table, unique })
   for (const check of checks.added) out.addOthers.push({ kind: 'addCheck', table, check })
   for (const index of indexes.added) out.addOthers.push({ kind: 'addIndex', table, index })
+  out.addOthers.push(...columnChanges.filter(isAutoIncrementOn))
 }
 
-/** One alterColumn change per attribute, each from the state the previous one left. */
+/**
+ * One alterColumn change per attribute, each from the state the previous one
+ * left; auto-increment is turned off first and on last.
+ */
 function diffColumn(table: string, old: ColumnModel, wanted: ColumnModel): SchemaChange[] {
   const changes: SchemaChange[] = []
   let state = old
@@ -261,14 +276,16 @@ function diffColumn(table: string, old: ColumnModel, wanted: ColumnModel): Schem
     changes.push({ kind: 'alterColumn', table, attribute, from: state, to: next })
     state = next
   }
+  if (old.autoIncrement && !wanted.autoIncrement)
+    step('autoIncrement', { ...state, autoIncrement: false })
   if (!sameText(old.type, wanted.type)) step('type', { ...state, type: wanted.type })
   if (old.nullable !== wanted.nullable) step('nullable', { ...state, nullable: wanted.nullable })
   if (defaultMeaning(old.default) !== defaultMeaning(wanted.default))
     step('default', { ...state, default: wanted.default })
   if ((old.comment ?? null) !== (wanted.comment ?? null))
     step('comment', { ...state, comment: wanted.comment })
-  if (old.autoIncrement !== wanted.autoIncrement)
-    step('autoIncrement', { ...state, autoIncrement: wanted.autoIncrement })
+  if (!old.autoIncrement && wanted.autoIncrement)
+    step('autoIncrement', { ...state, autoIncrement: true })
   return changes
 }
 

@@ -37,20 +37,27 @@ export interface ColumnModel {
 
 /**
  * `name` is null when the database made the name up itself (`t_pkey`,
- * `CONSTRAINT_1`, `sqlite_autoindex_t_1`): such names are not compared.
+ * `CONSTRAINT_1`, `sqlite_autoindex_t_1`): such names are not compared, and
+ * the catalog readers keep them as `generatedName`.
  */
 export interface PrimaryKeyModel {
   readonly name: string | null
+  /** The name the database has for it when `name` is null (what a drop uses); not compared. */
+  readonly generatedName?: string
   readonly columns: readonly string[]
 }
 
 export interface UniqueModel {
   readonly name: string | null
+  /** The name the database has for it when `name` is null (what a drop uses); not compared. */
+  readonly generatedName?: string
   readonly columns: readonly string[]
 }
 
 export interface ForeignKeyModel {
   readonly name: string | null
+  /** The name the database has for it when `name` is null (what a drop uses); not compared. */
+  readonly generatedName?: string
   readonly columns: readonly string[]
   readonly referencedTable: string
   readonly referencedColumns: readonly string[]
@@ -60,6 +67,8 @@ export interface ForeignKeyModel {
 
 export interface CheckModel {
   readonly name: string | null
+  /** The name the database has for it when `name` is null (what a drop uses); not compared. */
+  readonly generatedName?: string
   /** The condition as the database normalises it (SQL text, no outer CHECK). */
   readonly expression: string
 }

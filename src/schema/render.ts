@@ -127,6 +127,9 @@ function phase(change: SchemaChange): string {
       return 'drop'
     case 'addForeignKey':
       return 'fk'
+    case 'alterColumn':
+      // Turned off among the drops (diffSchemas puts it there), so a batch holds both.
+      return change.attribute === 'autoIncrement' && !change.to.autoIncrement ? 'drop' : 'change'
     default:
       return 'change'
   }
@@ -252,15 +255,8 @@ function renderOp(
       return call('dropColumn', [t, str(change.column.name)])
     case 'alterColumn': {
       const { from, to, attribute } = change
-      if (attribute === 'autoIncrement') {
-        const statement = dialect.autoIncrementSql?.(change.table, to)
-        if (statement === undefined || inBatch)
-          return [
-            `// Auto-increment of '${change.table}.${to.name}' changes here; no operation does that on this database: write it by hand.`,
-          ]
-        return [`await op.execute(${str(statement)})`]
-      }
       const changes: string[] = []
+      if (attribute === 'autoIncrement') changes.push(`autoIncrement: ${to.autoIncrement}`)
       if (attribute === 'type') changes.push(`type: ${str(to.type)}`)
       if (attribute === 'nullable') changes.push(`nullable: ${to.nullable}`)
       if (attribute === 'default')
@@ -282,27 +278,26 @@ function renderOp(
         return [`// The comment of table '${change.table}' changes here; this database keeps none.`]
       return [`await op.execute(${str(statement)})`]
     }
-    case 'addPrimaryKey':
+    case 'addPrimaryKey': {
+      const { generatedName, ...rest } = change.primaryKey
+      const pk = generatedName === dialect.primaryKeyName ? rest : change.primaryKey
       return call(
         'createPrimaryKey',
-        [
-          str(change.primaryKey.name ?? `pk_${change.table}`),
-          t,
-          strList(change.primaryKey.columns),
-        ],
+        [str(nameOf(pk, `pk_${change.table}`)), t, strList(change.primaryKey.columns)],
         1,
       )
+    }
     case 'dropPrimaryKey':
       return call(
         'dropConstraint',
-        [str(change.primaryKey.name ?? `${change.table}_pkey`), t, `{ type: 'primaryKey' }`],
+        [str(nameOf(change.primaryKey, `${change.table}_pkey`)), t, `{ type: 'primaryKey' }`],
         1,
       )
     case 'addUnique':
       return call(
         'createUniqueConstraint',
         [
-          str(change.unique.name ?? constraintName('uq', change.table, change.unique.columns)),
+          str(nameOf(change.unique, constraintName('uq', change.table, change.unique.columns))),
           t,
           strList(change.unique.columns),
         ],
@@ -312,7 +307,7 @@ function renderOp(
       return call(
         'dropConstraint',
         [
-          str(change.unique.name ?? `${change.table}_${change.unique.columns.join('_')}_key`),
+          str(nameOf(change.unique, `${change.table}_${change.unique.columns.join('_')}_key`)),
           t,
           `{ type: 'unique' }`,
         ],
@@ -321,7 +316,7 @@ function renderOp(
     case 'addForeignKey': {
       const fk = change.foreignKey
       const args = [
-        str(fk.name ?? constraintName('fk', change.table, fk.columns)),
+        str(nameOf(fk, constraintName('fk', change.table, fk.columns))),
         t,
         str(fk.referencedTable),
         strList(fk.columns),
@@ -331,23 +326,24 @@ function renderOp(
       if (actions) args.push(`{ ${actions} }`)
       return call('createForeignKey', args, 1)
     }
-    case 'dropForeignKey':
-      return call(
-        'dropConstraint',
-        [
-          str(
-            change.foreignKey.name ?? `${change.table}_${change.foreignKey.columns.join('_')}_fkey`,
-          ),
-          t,
-          `{ type: 'foreignKey' }`,
-        ],
-        1,
+    case 'dropForeignKey': {
+      const name = nameOf(
+        change.foreignKey,
+        `${change.table}_${change.foreignKey.columns.join('_')}_fkey`,
       )
+      const index = inBatch
+        ? undefined
+        : dialect.foreignKeyIndexSql?.(change.table, change.foreignKey)
+      return [
+        ...call('dropConstraint', [str(name), t, `{ type: 'foreignKey' }`], 1),
+        ...(index === undefined ? [] : [`await op.execute(${str(index)})`]),
+      ]
+    }
     case 'addCheck':
       return call(
         'createCheckConstraint',
         [
-          str(change.check.name ?? constraintName('ck', change.table, [])),
+          str(nameOf(change.check, constraintName('ck', change.table, []))),
           t,
           sqlText(change.check.expression),
         ],
@@ -356,7 +352,7 @@ function renderOp(
     case 'dropCheck':
       return call(
         'dropConstraint',
-        [str(change.check.name ?? `${change.table}_check`), t, `{ type: 'check' }`],
+        [str(nameOf(change.check, `${change.table}_check`)), t, `{ type: 'check' }`],
         1,
       )
     case 'addIndex':
@@ -480,6 +476,19 @@ function unparenthesise(text: string): string {
     if (depth === 0 && k < text.length - 1) return text
   }
   return text.slice(1, -1)
+}
+
+/**
+ * The name an op call uses for a constraint: its own, else the one the
+ * database gave it (read from the catalog), else `guess` (a model not read
+ * from a database). Adding under the database's name keeps it unnamed in
+ * the model, and dropping under it is what the database knows.
+ */
+function nameOf(
+  item: { readonly name: string | null; readonly generatedName?: string },
+  guess: string,
+): string {
+  return item.name ?? item.generatedName ?? guess
 }
 
 /** A name for a constraint the wanted schema left unnamed (op calls need one). */

@@ -2,6 +2,7 @@ import { describe } from 'node:test'
 import assert from 'node:assert/strict'
 import { sql } from 'kysely'
 import { RetortError } from '../../src/errors.js'
+import { introspect } from '../../src/schema/introspect.js'
 import { eachDatabase, per, type OpsTest } from './helpers/harness.js'
 import { assertRoundTrip } from './helpers/round-trip.js'
 
@@ -132,6 +133,49 @@ describe('dropColumn', () => {
 })
 
 describe('alterColumn', () => {
+  eachDatabase(
+    'turns auto-increment on and off, keeping the rows (SQLite in a batch)',
+    async (t) => {
+      await itemTable(t)
+      const autoIncrement = async () =>
+        (await introspect(t.db, t.dialect, { versionTable: 'retort_version' })).tables
+          .find((x) => x.name === 'item')!
+          .columns.find((c) => c.name === 'id')!.autoIncrement
+      const alter = async (on: boolean) => {
+        const existing = { type: 'integer', nullable: false, autoIncrement: !on } as const
+        if (t.dialect === 'sqlite')
+          await t.op.batchAlterTable('item', (batch) =>
+            batch.alterColumn('id', { autoIncrement: on, existing }),
+          )
+        else await t.op.alterColumn('item', 'id', { autoIncrement: on, existing })
+      }
+      await alter(true)
+      assert.equal(await autoIncrement(), true)
+      await t.op.bulkInsert('item', [{ name: 'three', qty: 3 }])
+      const rows = await t.rows('item', 'id')
+      assert.deepEqual(
+        rows.map((r) => [Number(r.id) > 0, r.name]),
+        [
+          [true, 'one'],
+          [true, 'two'],
+          [true, 'three'],
+        ],
+      )
+      await alter(false)
+      assert.equal(await autoIncrement(), false)
+      assert.deepEqual(await t.rows('item', 'id'), rows)
+    },
+  )
+
+  eachDatabase(
+    'refuses an auto-increment change on SQLite outside a batch',
+    async (t) => {
+      await itemTable(t)
+      await refusesOutsideBatch(t.op.alterColumn('item', 'id', { autoIncrement: true }))
+    },
+    { only: ['sqlite'] },
+  )
+
   eachDatabase('renames a column, keeping its values (round trip)', async (t) => {
     await itemTable(t)
     await assertRoundTrip(

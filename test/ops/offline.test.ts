@@ -270,6 +270,39 @@ const scenarios: readonly Scenario[] = [
     },
   },
   {
+    name: 'auto-increment',
+    dialects: ALL,
+    rows: ['ticket'],
+    async run(op) {
+      const columns: ColumnDefinition[] = [
+        { name: 'id', type: 'integer', primaryKey: true },
+        { name: 'label', type: 'text' },
+      ]
+      await op.createTable('ticket', columns)
+      await op.bulkInsert('ticket', [
+        { id: 1, label: 'one' },
+        { id: 2, label: 'two' },
+      ])
+      const existing = { type: 'integer', nullable: false } as const
+      await op.batchAlterTable(
+        'ticket',
+        (batch) => batch.alterColumn('id', { autoIncrement: true, existing }),
+        { table: { columns } },
+      )
+      // Numbered after the rows already there.
+      await op.bulkInsert('ticket', [{ label: 'three' }])
+      await op.batchAlterTable(
+        'ticket',
+        (batch) =>
+          batch.alterColumn('id', {
+            autoIncrement: false,
+            existing: { ...existing, autoIncrement: true },
+          }),
+        { table: { columns: [{ ...columns[0]!, autoIncrement: true }, columns[1]!] } },
+      )
+    },
+  },
+  {
     name: 'indexes',
     dialects: ['sqlite', 'postgres'],
     async run(op) {

@@ -8,6 +8,7 @@ import { sql } from 'kysely'
 import { loadDeclaredSchema } from '../../src/schema/declared.js'
 import { introspect } from '../../src/schema/introspect.js'
 import { SCRATCH_PREFIX, withScratchDatabase } from '../../src/schema/scratch.js'
+import { withoutGeneratedNames } from './helpers.js'
 import type { SchemaModel } from '../../src/schema/model.js'
 import { ScriptError } from '../../src/errors.js'
 import {
@@ -172,7 +173,8 @@ describe('declared schema', () => {
     writeFileSync(join(dir, 'ddl', '02_office.sql'), SQL[d.dialect][1])
     const fromModule = await load(join(dir, 'schema.ts'), url)
     const fromSql = await load(join(dir, 'ddl'), url)
-    assert.deepEqual(fromSql, fromModule)
+    // The cycle's key: InnoDB numbers it region_ibfk_1 from .sql, declared.ts names it region_ibfk_100.
+    assert.deepEqual(withoutGeneratedNames(fromSql), withoutGeneratedNames(fromModule))
     assert.deepEqual(
       fromModule.tables.map((t) => [t.name, t.foreignKeys.map((f) => [f.name, f.referencedTable])]),
       [
@@ -245,7 +247,7 @@ describe('declared schema', () => {
           }
           assert.deepEqual(patched, declared)
         } else {
-          assert.deepEqual(live, declared)
+          assert.deepEqual(withoutGeneratedNames(live), withoutGeneratedNames(declared))
         }
       } finally {
         await db.destroy()

@@ -153,6 +153,38 @@ describe('diffSchemas', () => {
     assert.equal(lines(down)[0], "removed foreign key 'fk_b_a' on 'b' (ref) -> a(id)")
   })
 
+  it('turns auto-increment off before the primary key goes and on after the new one is added', () => {
+    const id = (autoIncrement: boolean) => col('id', 'integer', { nullable: false, autoIncrement })
+    const c0 = col('c0', 'integer', { nullable: false })
+    const before = schema(table('a', { columns: [id(true), c0] }))
+    const after = schema(
+      table('a', { columns: [id(false), c0], primaryKey: { name: null, columns: ['id', 'c0'] } }),
+    )
+    const up = diffSchemas(before, after)
+    assert.deepEqual(lines(up), [
+      "removed auto-increment on column 'a.id'",
+      "removed primary key on 'a'",
+      "added primary key on 'a'",
+    ])
+    assert.deepEqual(lines(invertChanges(up)), [
+      "removed primary key on 'a'",
+      "added primary key on 'a'",
+      "added auto-increment on column 'a.id'",
+    ])
+  })
+
+  it('drops a table before the key of a surviving table it references', () => {
+    const before = schema(
+      table('child', { columns: [col('id'), col('ref')], foreignKeys: [fk('parent', 'fk_child')] }),
+      table('parent'),
+    )
+    const after = schema(table('parent', { primaryKey: null }))
+    assert.deepEqual(lines(diffSchemas(before, after)), [
+      "removed table 'child'",
+      "removed primary key on 'parent'",
+    ])
+  })
+
   it('drops constraints and indexes before columns and adds them after', () => {
     const before = schema(
       table('a', {

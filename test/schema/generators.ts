@@ -10,16 +10,46 @@ import type {
  * Random schemas over a small pool of tables and columns, so that two of
  * them overlap and differ in every kind of change: tables, columns, types
  * (within a family the databases convert without `using`), nullability,
- * defaults, comments, uniques, checks, indexes, foreign keys (cycles and
- * self references included). Only what every database can index is indexed
- * (no text columns, for MariaDB), and a foreign key column is never indexed
- * by hand (MariaDB ties such an index to the key).
+ * defaults, comments, primary keys (one column, two, none), auto-increment,
+ * uniques, checks, indexes (expression and partial ones where the database
+ * has them), foreign keys (cycles and self references included). Only what
+ * every database can index is indexed (no text columns, for MariaDB), and a
+ * foreign key column is never indexed by hand (MariaDB ties such an index to
+ * the key).
  */
 const TABLES = ['t0', 't1', 't2', 't3']
+
+/** What a database can hold, which the schemas keep to. */
+export interface SchemaFeatures {
+  /** Table and column comments (not SQLite). */
+  readonly comments: boolean
+  /** Expression and partial indexes (not MariaDB 10.11). */
+  readonly indexExpressions: boolean
+  /** Auto-increment only on a lone INTEGER PRIMARY KEY (SQLite). */
+  readonly autoIncrementNeedsSoleKey: boolean
+  /**
+   * A primary key changes only with auto-increment off on at least one side
+   * (MariaDB: an AUTO_INCREMENT column must stay in a key, so dropping the
+   * key under it fails; autogenerate does not handle that).
+   */
+  readonly keyChangeNeedsAutoIncrementOff: boolean
+}
+
+/** The features of a test database. */
+export function featuresOf(dialect: 'sqlite' | 'postgres' | 'mysql'): SchemaFeatures {
+  return {
+    comments: dialect !== 'sqlite',
+    indexExpressions: dialect !== 'mysql',
+    autoIncrementNeedsSoleKey: dialect === 'sqlite',
+    keyChangeNeedsAutoIncrementOff: dialect === 'mysql',
+  }
+}
 
 const rawTable = fc.record({
   present: fc.boolean(),
   c0: fc.boolean(),
+  pk: fc.constantFrom('id', 'id', 'id c0', 'none'),
+  autoIncrement: fc.boolean(),
   c1: fc.option(
     fc.record({
       type: fc.constantFrom('integer', 'bigint'),
@@ -41,7 +71,7 @@ const rawTable = fc.record({
   unique1: fc.boolean(),
   unique2: fc.boolean(),
   check: fc.boolean(),
-  index: fc.constantFrom('none', 'c5', 'c1c5', 'unique c5', 'c5 desc'),
+  index: fc.constantFrom('none', 'c5', 'c1c5', 'unique c5', 'c5 desc', 'abs c1', 'c5 where c1'),
   fk: fc.option(
     fc.record({
       target: fc.constantFrom(...TABLES),
@@ -54,23 +84,22 @@ type RawTable = typeof rawTable extends fc.Arbitrary<infer T> ? T : never
 
 function buildTable(
   name: string,
-  k: number,
   raw: RawTable,
-  present: ReadonlySet<string>,
-  comments: boolean,
+  referenceable: ReadonlySet<string>,
+  features: SchemaFeatures,
 ): TableModel {
+  const comments = features.comments
+  // The key column c0 is there and NOT NULL; auto-increment needs a key on id (MariaDB: id leads one).
+  const c0 = raw.c0 || raw.pk === 'id c0'
+  const autoIncrement =
+    raw.autoIncrement &&
+    raw.pk !== 'none' &&
+    (!features.autoIncrementNeedsSoleKey || raw.pk === 'id')
   const columns: TableModel['columns'][number][] = [
-    {
-      name: 'id',
-      type: 'integer',
-      nullable: false,
-      default: null,
-      autoIncrement: k % 2 === 0,
-      comment: null,
-    },
+    { name: 'id', type: 'integer', nullable: false, default: null, autoIncrement, comment: null },
   ]
   const plain = { default: null, autoIncrement: false, comment: null }
-  if (raw.c0) columns.push({ ...plain, name: 'c0', type: 'integer', nullable: true })
+  if (c0) columns.push({ ...plain, name: 'c0', type: 'integer', nullable: raw.pk !== 'id c0' })
   if (raw.c1) columns.push({ ...plain, name: 'c1', ...raw.c1 })
   if (raw.c2)
     columns.push({ ...plain, name: 'c2', ...raw.c2, comment: comments ? raw.c2.comment : null })
@@ -104,12 +133,20 @@ function buildTable(
         return { ...base, unique: true, columns: [col('c5')] }
       case 'c5 desc':
         return { ...base, columns: [col('c5', true)] }
+      case 'abs c1':
+        return features.indexExpressions && has('c1')
+          ? { ...base, columns: [{ expression: 'abs(c1)' }] }
+          : undefined
+      case 'c5 where c1':
+        return features.indexExpressions && has('c1')
+          ? { ...base, columns: [col('c5')], where: 'c1 IS NOT NULL' }
+          : undefined
       default:
         return undefined
     }
   })()
   const foreignKeys: ForeignKeyModel[] =
-    raw.fk && has('c0') && present.has(raw.fk.target)
+    raw.fk && has('c0') && referenceable.has(raw.fk.target)
       ? [
           {
             name: `fk_${name}_c0`,
@@ -125,7 +162,8 @@ function buildTable(
     name,
     comment: comments ? raw.comment : null,
     columns,
-    primaryKey: { name: null, columns: ['id'] },
+    primaryKey:
+      raw.pk === 'none' ? null : { name: null, columns: raw.pk === 'id' ? ['id'] : ['id', 'c0'] },
     uniques,
     foreignKeys,
     checks,
@@ -133,13 +171,15 @@ function buildTable(
   }
 }
 
-/** A random schema; `comments` where the database keeps them (not SQLite). */
-export function schemaArbitrary(comments: boolean): fc.Arbitrary<SchemaModel> {
+/** A random schema of what a database with `features` holds. */
+export function schemaArbitrary(features: SchemaFeatures): fc.Arbitrary<SchemaModel> {
   return fc.array(rawTable, { minLength: TABLES.length, maxLength: TABLES.length }).map((raws) => {
     const present = new Set(TABLES.filter((_t, k) => raws[k]!.present))
+    // A foreign key references id: only tables whose primary key is id alone.
+    const referenceable = new Set(TABLES.filter((t, k) => present.has(t) && raws[k]!.pk === 'id'))
     return {
       tables: TABLES.flatMap((name, k) =>
-        present.has(name) ? [buildTable(name, k, raws[k]!, present, comments)] : [],
+        present.has(name) ? [buildTable(name, raws[k]!, referenceable, features)] : [],
       ),
     }
   })
@@ -148,11 +188,30 @@ export function schemaArbitrary(comments: boolean): fc.Arbitrary<SchemaModel> {
 /** `count` (before, after) pairs, the same for a given seed. */
 export function schemaPairs(
   count: number,
-  comments: boolean,
+  features: SchemaFeatures,
   seed: number,
 ): [SchemaModel, SchemaModel][] {
-  return fc.sample(fc.tuple(schemaArbitrary(comments), schemaArbitrary(comments)), {
+  const pairs = fc.sample(fc.tuple(schemaArbitrary(features), schemaArbitrary(features)), {
     numRuns: count,
     seed,
   })
+  if (!features.keyChangeNeedsAutoIncrementOff) return pairs
+  return pairs.map(([before, after]) => [
+    before,
+    {
+      tables: after.tables.map((t) => {
+        const old = before.tables.find((b) => b.name === t.name)
+        const keyChanges =
+          old !== undefined &&
+          (old.primaryKey?.columns.join() ?? '') !== (t.primaryKey?.columns.join() ?? '')
+        const stays = (table: TableModel) => table.columns[0]!.autoIncrement
+        return keyChanges && stays(old) && stays(t)
+          ? {
+              ...t,
+              columns: t.columns.map((c, k) => (k === 0 ? { ...c, autoIncrement: false } : c)),
+            }
+          : t
+      }),
+    },
+  ])
 }

@@ -73,6 +73,23 @@ export function openApi(project: Project, lines: string[] = []): Promise<Retort>
 }
 
 /**
+ * The model without the names the database gave unnamed constraints
+ * (`generatedName`, not compared): two databases may number them differently.
+ */
+export function withoutGeneratedNames(model: SchemaModel): SchemaModel {
+  const strip = <T extends { generatedName?: string }>({ generatedName: _g, ...rest }: T) => rest
+  return {
+    tables: model.tables.map((t) => ({
+      ...t,
+      primaryKey: t.primaryKey && strip(t.primaryKey),
+      uniques: t.uniques.map(strip),
+      foreignKeys: t.foreignKeys.map(strip),
+      checks: t.checks.map(strip),
+    })),
+  }
+}
+
+/**
  * The model as schema.md compares it: columns in name order (column order is
  * not compared), defaults by meaning (no cast on a literal).
  */

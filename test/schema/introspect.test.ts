@@ -254,16 +254,27 @@ const KEYED_SQL: Readonly<Record<TestDialect, readonly string[]>> = {
 
 function expectedOffice(dialect: TestDialect): Omit<TableModel, 'columns'> {
   const q = (name: string) => (dialect === 'mysql' ? `\`${name}\`` : name)
+  // The names the database has for the unnamed ones (SQLite: the implied names).
+  const generated = (names: Record<'other' | 'mysql', string>) =>
+    dialect === 'mysql' ? names.mysql : names.other
   const ux = { name: 'ux_office_email_floor', columns: ['email', 'floor'] }
   return {
     name: 'office',
     comment: null,
-    primaryKey: { name: null, columns: ['id'] },
+    primaryKey: {
+      name: null,
+      generatedName: generated({ other: 'office_pkey', mysql: 'PRIMARY' }),
+      columns: ['id'],
+    },
     // MariaDB has no unique index apart from a UNIQUE key.
     uniques: [
       { name: 'uq_office_place', columns: ['country', 'floor'] },
       ...(dialect === 'mysql' ? [ux] : []),
-      { name: null, columns: ['email'] },
+      {
+        name: null,
+        generatedName: generated({ other: 'office_email_key', mysql: 'email' }),
+        columns: ['email'],
+      },
     ],
     foreignKeys: [
       {
@@ -276,6 +287,7 @@ function expectedOffice(dialect: TestDialect): Omit<TableModel, 'columns'> {
       },
       {
         name: null,
+        generatedName: generated({ other: 'office_parent_id_fkey', mysql: 'office_ibfk_1' }),
         columns: ['parent_id'],
         referencedTable: 'office',
         referencedColumns: ['id'],
@@ -286,7 +298,15 @@ function expectedOffice(dialect: TestDialect): Omit<TableModel, 'columns'> {
     ],
     checks: [
       { name: 'ck_office_floor', expression: `${q('floor')} < 200` },
-      { name: null, expression: `${q('floor')} >= 0` },
+      {
+        name: null,
+        generatedName: {
+          sqlite: 'office_check',
+          postgres: 'office_floor_check',
+          mysql: 'floor',
+        }[dialect],
+        expression: `${q('floor')} >= 0`,
+      },
     ],
     indexes: [
       ...(dialect === 'mysql'
@@ -340,6 +360,7 @@ describe('introspection: keys, checks and indexes', () => {
     assert.deepEqual(table(model, 'region').primaryKey, {
       // MariaDB's primary key is always named PRIMARY: not a name the schema chose.
       name: t.dialect === 'mysql' ? null : 'pk_region',
+      ...(t.dialect === 'mysql' ? { generatedName: 'PRIMARY' } : {}),
       columns: ['country', 'code'],
     })
   })
@@ -402,7 +423,7 @@ describe('introspection: keys, checks and indexes', () => {
       await runSql(t.db, ['create table j (id int primary key, data json, n int check (n > 0))'])
       const j = table(await read(t), 'j')
       assert.equal(j.columns[1]!.type, 'json')
-      assert.deepEqual(j.checks, [{ name: null, expression: '`n` > 0' }])
+      assert.deepEqual(j.checks, [{ name: null, generatedName: 'n', expression: '`n` > 0' }])
     },
     { only: ['mysql'] },
   )

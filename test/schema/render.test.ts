@@ -8,7 +8,7 @@ import { autogenerate } from '../../src/schema/commands.js'
 import { diffSchemas } from '../../src/schema/diff.js'
 import type { SchemaModel } from '../../src/schema/model.js'
 import { fillRevisionBodies, literalDefault, renderChanges } from '../../src/schema/render.js'
-import { schemaPairs } from './generators.js'
+import { featuresOf, schemaPairs } from './generators.js'
 import { renderDialect } from './helpers.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -112,7 +112,7 @@ describe('renderChanges', () => {
     const dir = mkdtempSync(join(ROOT, 'test/schema/tmp-generated-'))
     try {
       const files: string[] = []
-      const pairs = schemaPairs(6, true, 7)
+      const pairs = schemaPairs(6, featuresOf('postgres'), 7)
       for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
         pairs.forEach(([before, after], k) => {
           const { rendered } = autogenerate(renderDialect(dialect), before, after)

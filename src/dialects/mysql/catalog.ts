@@ -91,16 +91,14 @@ export async function readSchema(
     from information_schema.CHECK_CONSTRAINTS where CONSTRAINT_SCHEMA = ${schema}`.execute(db)
   // MariaDB's JSON is LONGTEXT with a column CHECK (json_valid(`c`)) named after the column.
   const jsonColumns = new Set<string>()
+  const checkRows: CheckRow[] = []
   for (const row of checks.rows) {
-    const table = tables.get(row.table)
-    if (!table) continue
+    if (!tables.has(row.table)) continue
     if (row.level === 'Column' && row.clause === `json_valid(\`${row.name}\`)`) {
       jsonColumns.add(`${row.table}\u0000${row.name}`)
       continue
     }
-    // A column CHECK is named after its column; CONSTRAINT_n is a made-up table CHECK name.
-    const madeUp = row.level === 'Column' || /^CONSTRAINT_\d+$/.test(row.name)
-    table.checks.push({ name: madeUp ? null : row.name, expression: row.clause })
+    checkRows.push(row)
   }
 
   const columns = await sql<ColumnRow>`
@@ -124,6 +122,20 @@ export async function readSchema(
     })
   }
 
+  for (const row of checkRows) {
+    const table = tables.get(row.table)!
+    // A column CHECK is named after its column (a table CHECK so named is one added back
+    // under that name); CONSTRAINT_n is a made-up table CHECK name.
+    const madeUp =
+      row.level === 'Column' ||
+      /^CONSTRAINT_\d+$/.test(row.name) ||
+      table.columns.some((c) => c.name === row.name)
+    table.checks.push({
+      ...(madeUp ? { name: null, generatedName: row.name } : { name: row.name }),
+      expression: row.clause,
+    })
+  }
+
   const foreignKeys = await sql<ForeignKeyRow>`
     select k.TABLE_NAME as "table", k.CONSTRAINT_NAME as name, k.COLUMN_NAME as "column",
       k.REFERENCED_TABLE_NAME as "refTable", k.REFERENCED_COLUMN_NAME as "refColumn",
@@ -144,7 +156,9 @@ export async function readSchema(
     const first = rows[0]!
     tables.get(first.table)!.foreignKeys.push({
       // InnoDB names an unnamed foreign key `<table>_ibfk_<n>`.
-      name: first.name.startsWith(`${first.table}_ibfk_`) ? null : first.name,
+      ...(first.name.startsWith(`${first.table}_ibfk_`)
+        ? { name: null, generatedName: first.name }
+        : { name: first.name }),
       columns: rows.map((r) => r.column),
       referencedTable: first.refTable,
       referencedColumns: rows.map((r) => r.refColumn),
@@ -170,7 +184,7 @@ export async function readSchema(
     const cols = rows.map((r) => r.column ?? '')
     if (first.name === 'PRIMARY') {
       // Always named PRIMARY: a name MariaDB chose.
-      table.primaryKey = { name: null, columns: cols }
+      table.primaryKey = { name: null, generatedName: 'PRIMARY', columns: cols }
       continue
     }
     // An unnamed key is named after its first column (`a`, then `a_2`).
@@ -178,7 +192,10 @@ export async function readSchema(
       first.name === cols[0] || new RegExp(`^${escape(cols[0]!)}_\\d+$`).test(first.name)
     if (Number(first.nonUnique) === 0) {
       // MariaDB has no unique index apart from a UNIQUE key (information_schema lists it as a constraint).
-      table.uniques.push({ name: madeUp ? null : first.name, columns: cols })
+      table.uniques.push({
+        ...(madeUp ? { name: null, generatedName: first.name } : { name: first.name }),
+        columns: cols,
+      })
       continue
     }
     const index: IndexModel = {
@@ -195,7 +212,9 @@ export async function readSchema(
     const ownedByForeignKey = table.foreignKeys.some(
       (fk) =>
         fk.columns.join() === cols.join() &&
-        (first.name === fk.name || madeUp || first.name.startsWith(`${table.name}_ibfk_`)) &&
+        (first.name === (fk.name ?? fk.generatedName) ||
+          madeUp ||
+          first.name.startsWith(`${table.name}_ibfk_`)) &&
         rows.every((r) => r.collation !== 'D' && r.subPart === null),
     )
     if (!ownedByForeignKey) table.indexes.push(index)
@@ -219,10 +238,18 @@ export const conventions: CatalogConventions = {
 const quote = (name: string): string => `\`${name.replaceAll('`', '``')}\``
 const sqlString = (value: string): string => `'${value.replaceAll("'", "''")}'`
 
-/** How autogenerate writes changes here: the table comment by ALTER TABLE ... COMMENT. */
+/** How autogenerate writes changes here: the table comment by ALTER TABLE ... COMMENT; a dropped key's index. */
 export const render: RenderDialect = {
   rebuildsTables: false,
+  primaryKeyName: 'PRIMARY',
   quote,
   tableCommentSql: (table, comment) =>
     `ALTER TABLE ${quote(table)} COMMENT = ${sqlString(comment ?? '')}`,
+  // InnoDB names a key's index after the key, or after its first column when the key had no name.
+  foreignKeyIndexSql: (table, fk) =>
+    `ALTER TABLE ${quote(table)} ` +
+    [...new Set([fk.name ?? fk.generatedName, fk.name === null ? fk.columns[0] : undefined])]
+      .filter((n) => n !== undefined)
+      .map((n) => `DROP INDEX IF EXISTS ${quote(n)}`)
+      .join(', '),
 }

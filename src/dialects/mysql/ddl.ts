@@ -155,29 +155,69 @@ async function currentColumn(
   }
 }
 
+/** MODIFY COLUMN to `state`, the whole new definition. */
+async function modifyColumn(
+  rt: OpsRuntime,
+  op: OperationOf<'alterColumn'>,
+  state: ColumnState,
+): Promise<void> {
+  await schemaModule(rt, op.schema)
+    .alterTable(op.table)
+    .modifyColumn(op.column, state.type, (c) => {
+      let b = c
+      if (state.default !== undefined && state.default !== null)
+        b = b.defaultTo(defaultExpression(state.default))
+      if (!state.nullable) b = b.notNull()
+      if (state.autoIncrement) b = b.autoIncrement()
+      if (state.extra) b = b.modifyEnd(sql.raw(state.extra))
+      if (state.comment) b = b.modifyEnd(sql`comment ${sql.lit(state.comment)}`)
+      // MariaDB takes MODIFY COLUMN as the whole new definition: restate the CHECK to keep it
+      // (after COMMENT, where MariaDB 10.11's grammar wants it).
+      if (state.check) b = b.modifyEnd(sql`check (${state.check})`)
+      return b
+    })
+    .execute()
+}
+
+/**
+ * Drop a column-level CHECK (named after its column): MariaDB 10.11 cannot
+ * DROP CONSTRAINT it, so restate the column without it. False when there is none.
+ */
+async function dropColumnCheck(
+  rt: OpsRuntime,
+  op: OperationOf<'dropConstraint'>,
+): Promise<boolean> {
+  if (rt.offline) return false
+  const column: OperationOf<'alterColumn'> = {
+    kind: 'alterColumn',
+    table: op.table,
+    schema: op.schema,
+    column: op.name,
+    changes: {},
+  }
+  if ((await columnCheck(rt, column)) === undefined) return false
+  await modifyColumn(rt, column, { ...(await currentColumn(rt, column, false)), check: undefined })
+  return true
+}
+
 async function alterColumn(rt: OpsRuntime, op: OperationOf<'alterColumn'>): Promise<void> {
   const ch = op.changes
   const alter = () => schemaModule(rt, op.schema).alterTable(op.table)
-  if (ch.type !== undefined || ch.nullable !== undefined || ch.comment !== undefined) {
+  if (
+    ch.type !== undefined ||
+    ch.nullable !== undefined ||
+    ch.comment !== undefined ||
+    ch.autoIncrement !== undefined
+  ) {
     const now = await currentColumn(rt, op, ch.type !== undefined)
-    const type = ch.type === undefined ? now.type : typeExpression(rt, ch.type)
-    const nullable = ch.nullable ?? now.nullable
-    const value = ch.default === undefined ? now.default : ch.default
-    const comment = ch.comment === undefined ? now.comment : ch.comment
-    await alter()
-      .modifyColumn(op.column, type, (c) => {
-        let b = c
-        if (value !== undefined && value !== null) b = b.defaultTo(defaultExpression(value))
-        if (!nullable) b = b.notNull()
-        if (now.autoIncrement) b = b.autoIncrement()
-        if (now.extra) b = b.modifyEnd(sql.raw(now.extra))
-        if (comment) b = b.modifyEnd(sql`comment ${sql.lit(comment)}`)
-        // MariaDB takes MODIFY COLUMN as the whole new definition: restate the CHECK to keep it
-        // (after COMMENT, where MariaDB 10.11's grammar wants it).
-        if (now.check) b = b.modifyEnd(sql`check (${now.check})`)
-        return b
-      })
-      .execute()
+    await modifyColumn(rt, op, {
+      ...now,
+      type: ch.type === undefined ? now.type : typeExpression(rt, ch.type),
+      nullable: ch.nullable ?? now.nullable,
+      default: ch.default === undefined ? now.default : (ch.default ?? undefined),
+      comment: ch.comment === undefined ? now.comment : (ch.comment ?? undefined),
+      autoIncrement: ch.autoIncrement ?? now.autoIncrement,
+    })
   } else if (ch.default !== undefined) {
     const value = ch.default
     await alter()
@@ -302,6 +342,7 @@ export const mysqlDdl: DdlHooks = {
         // A unique constraint is an index in MariaDB.
         return void (await sql`alter table ${table} drop index ${sql.id(op.name)}`.execute(rt.db))
       case 'check':
+        if (await dropColumnCheck(rt, op)) return
         return schemaModule(rt, op.schema).alterTable(op.table).dropConstraint(op.name).execute()
     }
   },

@@ -103,6 +103,16 @@ export async function reflect(
       model.checks.push({ ...(k.name ? { name: k.name } : {}), expression: sql.raw(k.text) })
     if (k.kind === 'foreignKey') model.foreignKeys.push(storedForeignKey(k, await referenced(k)))
   }
+  // A lone INTEGER PRIMARY KEY is the rowid, never NULL (as the catalog reader has it):
+  // it stays NOT NULL when a batch drops the key.
+  const pk = model.primaryKey?.columns.length === 1 ? model.primaryKey.columns[0]! : undefined
+  const rowid = parsed.columns.find(
+    (c) => pk !== undefined && c.name.toLowerCase() === pk.toLowerCase(),
+  )
+  if (rowid && /^integer$/i.test(rowid.type) && !/\bwithout\s+rowid\b/i.test(parsed.options)) {
+    const column = model.columns.find((c) => c.source === rowid.name)!
+    column.def = { ...column.def, nullable: false }
+  }
   const others = await rt.db
     .selectFrom(master)
     .select(['type', 'name', 'sql'])

@@ -11,6 +11,7 @@ import type {
 import type { StoredForeignKey } from '../../ops/ddl.js'
 import { describeOperation, unhandledOperation, type TableOperation } from '../../ops/operation.js'
 import { identifiersIn } from './parser.js'
+import { impliedCheckName, impliedKeyName } from './implied-names.js'
 
 // SQLite batch mode, the pure part: the table as a model, and the batch's
 // operations applied to it in order. No database here: the catalog is read
@@ -59,7 +60,12 @@ export function runsInPlace(op: TableOperation): boolean {
     }
     case 'alterColumn': {
       const ch = op.changes
-      return ch.type === undefined && ch.nullable === undefined && ch.default === undefined
+      return (
+        ch.type === undefined &&
+        ch.nullable === undefined &&
+        ch.default === undefined &&
+        ch.autoIncrement === undefined
+      )
     }
     case 'createIndex':
     case 'dropIndex':
@@ -367,6 +373,7 @@ export function applyOps(
         let def = c.def
         if (ch.type !== undefined) def = { ...def, type: ch.type }
         if (ch.nullable !== undefined) def = { ...def, nullable: ch.nullable }
+        if (ch.autoIncrement !== undefined) def = { ...def, autoIncrement: ch.autoIncrement }
         if (ch.default === null) {
           def = Object.fromEntries(
             Object.entries(def).filter(([key]) => key !== 'default'),
@@ -411,12 +418,23 @@ export function applyOps(
           model.foreignKeys.length +
           model.checks.length
         const before = count()
-        if ((!kinds || kinds === 'primaryKey') && is(model.primaryKey?.name))
+        // An unnamed constraint answers to its implied name (implied-names.ts).
+        const key = (
+          k: { name?: string; columns: readonly string[] },
+          kind: 'pkey' | 'key' | 'fkey',
+        ) => is(k.name ?? impliedKeyName(table, kind, k.columns))
+        const pk = model.primaryKey
+        if ((!kinds || kinds === 'primaryKey') && pk && key(pk, 'pkey'))
           model.primaryKey = undefined
-        if (!kinds || kinds === 'unique') model.unique = model.unique.filter((u) => !is(u.name))
+        if (!kinds || kinds === 'unique') model.unique = model.unique.filter((u) => !key(u, 'key'))
         if (!kinds || kinds === 'foreignKey')
-          model.foreignKeys = model.foreignKeys.filter((fk) => !is(fk.name))
-        if (!kinds || kinds === 'check') model.checks = model.checks.filter((ck) => !is(ck.name))
+          model.foreignKeys = model.foreignKeys.filter((fk) => !key(fk, 'fkey'))
+        if (!kinds || kinds === 'check') {
+          let unnamed = 0
+          model.checks = model.checks.filter(
+            (ck) => !is(ck.name ?? impliedCheckName(table, unnamed++)),
+          )
+        }
         const after = count()
         if (after === before) fail(`table '${table}' has no constraint named '${op.name}'`)
         return

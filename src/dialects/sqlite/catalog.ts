@@ -9,6 +9,7 @@ import {
 } from '../../schema/catalog-rows.js'
 import type { CatalogConventions, ReadSchemaOptions, RenderDialect } from '../catalog.js'
 import type { IndexPart, SchemaModel } from '../../schema/model.js'
+import { impliedCheckName, impliedKeyName, isImpliedCheckName } from './implied-names.js'
 
 /*
  * SQLite 3.4x catalog reader: sqlite_schema joined with the pragma
@@ -197,26 +198,32 @@ export async function readSchema(
       table.columns[table.columns.indexOf(rowid)] = { ...rowid, nullable: false }
     }
     const definition = parsed.get(name)
+    const pkName = pk ? impliedKeyName(name, 'pkey', pk) : ''
     if (!definition) {
-      if (pk) table.primaryKey = { name: null, columns: pk }
+      if (pk) table.primaryKey = { name: null, generatedName: pkName, columns: pk }
       continue
     }
     if (pk) {
-      const pkName =
+      const written =
         definition.constraints.find((k) => k.kind === 'primaryKey')?.name ??
-        definition.columns.find((c) => c.primaryKey)?.primaryKey?.name ??
-        null
-      table.primaryKey = { name: pkName, columns: pk }
+        definition.columns.find((c) => c.primaryKey)?.primaryKey?.name
+      table.primaryKey = { ...nameOrImplied(written, pkName), columns: pk }
+    }
+    let unnamedChecks = 0
+    const check = (written: string | undefined, text: string) => {
+      const implied = written === undefined || isImpliedCheckName(name, written)
+      table.checks.push({
+        ...(implied
+          ? { name: null, generatedName: written ?? impliedCheckName(name, unnamedChecks++) }
+          : { name: written }),
+        expression: unwrapParens(text),
+      })
     }
     for (const column of definition.columns) {
-      for (const check of column.checks) {
-        table.checks.push({ name: check.name ?? null, expression: unwrapParens(check.text) })
-      }
+      for (const ck of column.checks) check(ck.name, ck.text)
     }
     for (const k of definition.constraints) {
-      if (k.kind === 'check') {
-        table.checks.push({ name: k.name ?? null, expression: unwrapParens(k.text) })
-      }
+      if (k.kind === 'check') check(k.name, k.text)
     }
   }
 
@@ -252,7 +259,7 @@ export async function readSchema(
     const fkName = match >= 0 ? written[match]!.name : undefined
     if (match >= 0) written.splice(match, 1)
     tables.get(first.tbl)!.foreignKeys.push({
-      name: fkName ?? null,
+      ...nameOrImplied(fkName, impliedKeyName(first.tbl, 'fkey', cols)),
       columns: cols,
       referencedTable: first.table,
       referencedColumns,
@@ -293,7 +300,10 @@ export async function readSchema(
         ),
         ...(definition?.constraints ?? []).flatMap((k) => (k.kind === 'unique' ? [k] : [])),
       ].find((u) => u.columns.join() === cols.join())
-      table.uniques.push({ name: written?.name ?? null, columns: cols })
+      table.uniques.push({
+        ...nameOrImplied(written?.name, impliedKeyName(first.tbl, 'key', cols)),
+        columns: cols,
+      })
       continue
     }
     const text = indexSql.get(first.idx)
@@ -310,6 +320,16 @@ export async function readSchema(
     })
   }
   return finishModel(tables)
+}
+
+/** A constraint's written name, or null and its implied name when it has none or that one. */
+function nameOrImplied(
+  written: string | undefined,
+  implied: string,
+): { name: string | null; generatedName?: string } {
+  return written === undefined || written.toLowerCase() === implied.toLowerCase()
+    ? { name: null, generatedName: implied }
+    : { name: written }
 }
 
 /**

@@ -40,6 +40,8 @@ function inPlaceProblem(op: TableOperation): string | undefined {
       if (ch.type !== undefined || ch.nullable !== undefined || ch.default !== undefined) {
         return "SQLite cannot change a column's type, nullability or default in place"
       }
+      if (ch.autoIncrement !== undefined)
+        return "SQLite cannot change a column's AUTOINCREMENT in place"
       return undefined
     }
     case 'createPrimaryKey':
