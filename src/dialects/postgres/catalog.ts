@@ -109,11 +109,24 @@ interface IndexRow {
   where: string | null
 }
 
-/** Read the model of one PostgreSQL schema (default: the first of search_path). */
+/**
+ * Read the model of one PostgreSQL schema (default: the first of search_path),
+ * in one transaction, so every query sees the same snapshot, and with JIT off:
+ * the row estimates of these catalog queries cross `jit_above_cost`, and
+ * compiling them took most of their time (0.33 of 0.38 s at 500 tables).
+ */
 export async function readSchema(
   db: Kysely<any>,
   options: ReadSchemaOptions,
 ): Promise<SchemaModel> {
+  if (db.isTransaction) return readCatalog(db, options)
+  return db.transaction().execute(async (trx) => {
+    await sql`set local jit = off`.execute(trx)
+    return readCatalog(trx, options)
+  })
+}
+
+async function readCatalog(db: Kysely<any>, options: ReadSchemaOptions): Promise<SchemaModel> {
   const ns =
     options.schema === undefined
       ? sql`(select oid from pg_namespace where nspname = current_schema())`
