@@ -53,6 +53,11 @@ export interface RenderDialect {
    * changes need a table rebuild, so they are written in op.batchAlterTable.
    */
   readonly rebuildsTables: boolean
+  /**
+   * An auto-increment column must lead a key at every step (MariaDB), so it
+   * is turned off while the keys it leads are replaced.
+   */
+  readonly autoIncrementNeedsKey?: boolean
   /** The name every primary key has, which no ADD may give (MariaDB: PRIMARY). */
   readonly primaryKeyName?: string
   /** Quote an identifier for raw statements. */

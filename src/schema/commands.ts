@@ -59,14 +59,19 @@ export async function readDatabaseSchema(source: SchemaSource): Promise<SchemaMo
   )
 }
 
-/** The changes from `current` to `wanted`, limited to the tables the filter keeps. */
+/**
+ * The changes from `current` to `wanted`, limited to the tables the filter
+ * keeps; with `dialect`, ordered as that database runs them (autogenerate).
+ */
 export function compareSchemas(
   current: SchemaModel,
   wanted: SchemaModel,
   filter?: TableFilter,
+  dialect?: Pick<RenderDialect, 'autoIncrementNeedsKey'>,
 ): SchemaChange[] {
   return diffSchemas(current, wanted, {
     include: (table) => matchesFilter(table, filter),
+    autoIncrementNeedsKey: dialect?.autoIncrementNeedsKey ?? false,
   })
 }
 
@@ -85,7 +90,7 @@ export function autogenerate(
   wanted: SchemaModel,
   filter?: TableFilter,
 ): AutogenerateResult {
-  const changes = compareSchemas(current, wanted, filter)
+  const changes = compareSchemas(current, wanted, filter, dialect)
   const rendered = renderChanges(changes, dialect)
   const log =
     changes.length === 0

@@ -34,6 +34,11 @@ export type SchemaChange =
       /** The column before and after this one change. */
       readonly from: ColumnModel
       readonly to: ColumnModel
+      /**
+       * Auto-increment turned off only while the key under the column is
+       * replaced, and on again after ({@link DiffOptions.autoIncrementNeedsKey}).
+       */
+      readonly whileKeyChanges?: boolean
     }
   | {
       readonly kind: 'tableComment'
@@ -67,6 +72,13 @@ export interface DiffOptions {
    * default: all. Applied to both sides.
    */
   readonly include?: (table: string, column?: string) => boolean
+  /**
+   * Whether an auto-increment column must lead a key at every step (MariaDB):
+   * when the only keys it leads are replaced, it is turned off before they
+   * are dropped and on again after the new ones are added. Default: false
+   * (the schemas' differences only, as `check` lists them).
+   */
+  readonly autoIncrementNeedsKey?: boolean
 }
 
 /** The table a change is about. */
@@ -127,7 +139,8 @@ export function invertChanges(changes: readonly SchemaChange[]): SchemaChange[] 
  *    then indexes, uniques, checks and keys of surviving tables (a dropped
  *    table may reference a key that goes);
  * 3. columns of surviving tables dropped, added and altered (auto-increment
- *    turned off before the keys of step 2, on at the end of step 4);
+ *    turned off before the keys of step 2, on at the end of step 4; with
+ *    `autoIncrementNeedsKey`, also where it stays on but its keys are replaced);
  * 4. keys, uniques, checks and indexes of surviving tables added;
  * 5. tables added, referenced tables first (foreign keys inline), with
  *    their indexes;
@@ -164,7 +177,12 @@ export function diffSchemas(
     const before = have.get(name)
     const after = want.get(name)!
     if (!before) continue
-    diffTable(before, after, { dropFks, dropOthers, columns, addOthers, addFks })
+    diffTable(
+      before,
+      after,
+      { dropFks, dropOthers, columns, addOthers, addFks },
+      options.autoIncrementNeedsKey ?? false,
+    )
   }
 
   // Dropped tables: referencing first; foreign keys in a cycle dropped beforehand.
@@ -212,7 +230,12 @@ interface Buckets {
   addFks: SchemaChange[]
 }
 
-function diffTable(before: TableModel, after: TableModel, out: Buckets): void {
+function diffTable(
+  before: TableModel,
+  after: TableModel,
+  out: Buckets,
+  autoIncrementNeedsKey: boolean,
+): void {
   const table = after.name
 
   // Constraints and indexes first: what is dropped goes before the columns change.
@@ -228,9 +251,21 @@ function diffTable(before: TableModel, after: TableModel, out: Buckets): void {
     after.primaryKey ? [after.primaryKey] : [],
     pkKey,
   )
+  // MariaDB: an AUTO_INCREMENT column must lead a key; these are the keys it leads that go.
+  const going: readonly Key[] = [...pks.dropped, ...uniques.dropped, ...indexes.dropped]
+  const kept = [
+    ...(before.primaryKey ? [before.primaryKey] : []),
+    ...before.uniques,
+    ...before.indexes,
+  ].filter((k) => !going.includes(k))
+  const losesItsKey = (column: string): boolean =>
+    going.some((k) => leadingColumn(k) === column) && !kept.some((k) => leadingColumn(k) === column)
   const columnChanges = after.columns.flatMap((column) => {
     const old = before.columns.find((c) => c.name === column.name)
-    return old ? diffColumn(table, old, column) : []
+    if (!old) return []
+    const keyGoes =
+      autoIncrementNeedsKey && old.autoIncrement && column.autoIncrement && losesItsKey(column.name)
+    return diffColumn(table, old, column, keyGoes)
   })
   // Auto-increment goes off before keys are dropped and on after they are added:
   // MariaDB wants the column in a key, SQLite on the lone INTEGER PRIMARY KEY.
@@ -265,18 +300,39 @@ function diffTable(before: TableModel, after: TableModel, out: Buckets): void {
   out.addOthers.push(...columnChanges.filter(isAutoIncrementOn))
 }
 
+type Key = PrimaryKeyModel | UniqueModel | IndexModel
+
+/** The first column of a key or index (none when it starts with an expression). */
+function leadingColumn(key: Key): string | undefined {
+  const first = key.columns[0]
+  return typeof first === 'string' ? first : first && 'column' in first ? first.column : undefined
+}
+
 /**
  * One alterColumn change per attribute, each from the state the previous one
- * left; auto-increment is turned off first and on last.
+ * left; auto-increment is turned off first and on last (both, with
+ * `keyGoes`, for a column that stays auto-increment while its key is replaced).
  */
-function diffColumn(table: string, old: ColumnModel, wanted: ColumnModel): SchemaChange[] {
+function diffColumn(
+  table: string,
+  old: ColumnModel,
+  wanted: ColumnModel,
+  keyGoes = false,
+): SchemaChange[] {
   const changes: SchemaChange[] = []
   let state = old
   const step = (attribute: ColumnAttribute, next: ColumnModel): void => {
-    changes.push({ kind: 'alterColumn', table, attribute, from: state, to: next })
+    changes.push({
+      kind: 'alterColumn',
+      table,
+      attribute,
+      from: state,
+      to: next,
+      ...(keyGoes && attribute === 'autoIncrement' ? { whileKeyChanges: true } : {}),
+    })
     state = next
   }
-  if (old.autoIncrement && !wanted.autoIncrement)
+  if (old.autoIncrement && (!wanted.autoIncrement || keyGoes))
     step('autoIncrement', { ...state, autoIncrement: false })
   if (!sameText(old.type, wanted.type)) step('type', { ...state, type: wanted.type })
   if (old.nullable !== wanted.nullable) step('nullable', { ...state, nullable: wanted.nullable })
@@ -284,7 +340,7 @@ function diffColumn(table: string, old: ColumnModel, wanted: ColumnModel): Schem
     step('default', { ...state, default: wanted.default })
   if ((old.comment ?? null) !== (wanted.comment ?? null))
     step('comment', { ...state, comment: wanted.comment })
-  if (!old.autoIncrement && wanted.autoIncrement)
+  if ((!old.autoIncrement || keyGoes) && wanted.autoIncrement)
     step('autoIncrement', { ...state, autoIncrement: true })
   return changes
 }

@@ -56,7 +56,11 @@ export function describeChange(change: SchemaChange): string {
         case 'comment':
           return `column comment on ${where}`
         case 'autoIncrement':
-          return `${change.to.autoIncrement ? 'added' : 'removed'} auto-increment on column ${where}`
+          return change.whileKeyChanges
+            ? change.to.autoIncrement
+              ? `auto-increment turned back on for column ${where} after its key is replaced`
+              : `auto-increment turned off for column ${where} while its key is replaced`
+            : `${change.to.autoIncrement ? 'added' : 'removed'} auto-increment on column ${where}`
       }
       break
     }
@@ -270,7 +274,14 @@ function renderOp(
       if (from.comment !== null) existing.push(`comment: ${str(from.comment)}`)
       if (from.autoIncrement) existing.push('autoIncrement: true')
       changes.push(`existing: { ${existing.join(', ')} }`)
-      return call('alterColumn', [t, str(to.name), `{ ${changes.join(', ')} }`])
+      const why =
+        change.whileKeyChanges && !to.autoIncrement
+          ? [
+              `// ${str(to.name)} must lead a key: auto-increment is off while its key is replaced`,
+              `// (turned back on, it counts on from the highest value in the table).`,
+            ]
+          : []
+      return [...why, ...call('alterColumn', [t, str(to.name), `{ ${changes.join(', ')} }`])]
     }
     case 'tableComment': {
       const statement = dialect.tableCommentSql?.(change.table, change.to)

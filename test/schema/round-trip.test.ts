@@ -223,3 +223,93 @@ for (const db of testDatabases()) {
     })
   })
 }
+
+for (const db of testDatabases()) {
+  // SQLite keeps AUTOINCREMENT on a lone INTEGER PRIMARY KEY only: no (id, c0) key under it.
+  const skip = db.skip ?? (db.dialect === 'sqlite' ? 'auto-increment needs a sole key' : undefined)
+  describe(`a primary key change under an auto-increment column on ${db.dialect}`, { skip }, () => {
+    it('upgrades (id) to (id, c0) and back, keeps the rows, and new rows get ids past them', async () => {
+      const fresh = await db.fresh()
+      const project = schemaProject(fresh.url)
+      const model = (key: string[]): SchemaModel => ({
+        tables: [
+          {
+            name: 'item',
+            comment: null,
+            columns: [
+              {
+                name: 'id',
+                type: 'integer',
+                nullable: false,
+                default: null,
+                autoIncrement: true,
+                comment: null,
+              },
+              {
+                name: 'c0',
+                type: 'integer',
+                nullable: false,
+                default: null,
+                autoIncrement: false,
+                comment: null,
+              },
+            ],
+            primaryKey: { name: null, columns: key },
+            uniques: [],
+            foreignKeys: [],
+            checks: [],
+            indexes: [],
+          },
+        ],
+      })
+      const { queryRows } = await import('../helpers/databases.js')
+      const insert = (c0: number) =>
+        queryRows(db.dialect, fresh.url, `insert into item (c0) values (${c0})`)
+      const rows = async () =>
+        (await queryRows(db.dialect, fresh.url, 'select id, c0 from item order by id')).map(
+          (r): [number, number] => [Number(r.id), Number(r.c0)],
+        )
+      try {
+        writeModelRevision(project, db.dialect, 'f0000001', null, EMPTY, model(['id']))
+        let api = await openApi(project)
+        await api.upgrade({ target: 'heads' })
+        for (const c0 of [10, 20, 30]) await insert(c0)
+        const old = await readModel(fresh.url)
+        const wanted = await appliedDirectly(db, model(['id', 'c0']))
+        await api.revision({
+          message: 'wider key',
+          autogenerate: true,
+          wantedSchema: wanted,
+          revId: 'f0000002',
+        })
+        api = await openApi(project)
+        await api.upgrade({ target: 'heads' })
+        assert.deepEqual((await api.check({ wantedSchema: wanted })).differences, [])
+        await insert(40)
+        assert.deepEqual(await rows(), [
+          [1, 10],
+          [2, 20],
+          [3, 30],
+          [4, 40],
+        ])
+
+        await api.downgrade({ target: '-1' })
+        assert.equal(describeDiff(await readModel(fresh.url), old), '', 'after downgrade')
+        await insert(50)
+        const after = await rows()
+        assert.deepEqual(after.slice(0, 4), [
+          [1, 10],
+          [2, 20],
+          [3, 30],
+          [4, 40],
+        ])
+        const [newId, c0] = after[4]!
+        assert.equal(c0, 50)
+        assert.ok(newId > 4, `new id ${newId} is past the old ones`)
+      } finally {
+        project.remove()
+        await fresh.cleanup()
+      }
+    })
+  })
+}

@@ -238,9 +238,14 @@ export const conventions: CatalogConventions = {
 const quote = (name: string): string => `\`${name.replaceAll('`', '``')}\``
 const sqlString = (value: string): string => `'${value.replaceAll("'", "''")}'`
 
-/** How autogenerate writes changes here: the table comment by ALTER TABLE ... COMMENT; a dropped key's index. */
+/**
+ * How autogenerate writes changes here: the table comment by ALTER TABLE ... COMMENT;
+ * a dropped key's index; auto-increment off while its key is replaced.
+ */
 export const render: RenderDialect = {
   rebuildsTables: false,
+  // MariaDB 10.11: error 1075 when an AUTO_INCREMENT column leads no key.
+  autoIncrementNeedsKey: true,
   primaryKeyName: 'PRIMARY',
   quote,
   tableCommentSql: (table, comment) =>
