@@ -173,6 +173,54 @@ describe('diffSchemas', () => {
     ])
   })
 
+  it('with autoIncrementNeedsKey, turns a staying auto-increment off while its key is replaced', () => {
+    const id = col('id', 'integer', { nullable: false, autoIncrement: true })
+    const c0 = col('c0', 'integer', { nullable: false })
+    const before = schema(table('a', { columns: [id] }))
+    const after = schema(
+      table('a', { columns: [id, c0], primaryKey: { name: null, columns: ['id', 'c0'] } }),
+    )
+    const up = diffSchemas(before, after, { autoIncrementNeedsKey: true })
+    assert.deepEqual(lines(up), [
+      "auto-increment turned off for column 'a.id' while its key is replaced",
+      "removed primary key on 'a'",
+      "added column 'a.c0'",
+      "added primary key on 'a'",
+      "auto-increment turned back on for column 'a.id' after its key is replaced",
+    ])
+    assert.deepEqual(lines(invertChanges(up)), [
+      "auto-increment turned off for column 'a.id' while its key is replaced",
+      "removed primary key on 'a'",
+      "removed column 'a.c0'",
+      "added primary key on 'a'",
+      "auto-increment turned back on for column 'a.id' after its key is replaced",
+    ])
+    // The off and on changes restate the column as it is at that step.
+    const [off, , , , on] = up
+    assert.ok(off?.kind === 'alterColumn' && off.from.autoIncrement && !off.to.autoIncrement)
+    assert.ok(on?.kind === 'alterColumn' && !on.from.autoIncrement && on.to.autoIncrement)
+    // The schemas' differences alone (check; PostgreSQL, whose identity needs no key).
+    assert.deepEqual(lines(diffSchemas(before, after)), [
+      "removed primary key on 'a'",
+      "added column 'a.c0'",
+      "added primary key on 'a'",
+    ])
+  })
+
+  it('with autoIncrementNeedsKey, leaves auto-increment on when a kept key still starts with the column', () => {
+    const id = col('id', 'integer', { nullable: false, autoIncrement: true })
+    const c0 = col('c0', 'integer', { nullable: false })
+    const uniques = [{ name: 'uq_a_id', columns: ['id'] }]
+    const before = schema(table('a', { columns: [id, c0], uniques }))
+    const after = schema(
+      table('a', { columns: [id, c0], uniques, primaryKey: { name: null, columns: ['id', 'c0'] } }),
+    )
+    assert.deepEqual(lines(diffSchemas(before, after, { autoIncrementNeedsKey: true })), [
+      "removed primary key on 'a'",
+      "added primary key on 'a'",
+    ])
+  })
+
   it('drops a table before the key of a surviving table it references', () => {
     const before = schema(
       table('child', { columns: [col('id'), col('ref')], foreignKeys: [fk('parent', 'fk_child')] }),

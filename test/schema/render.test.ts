@@ -76,6 +76,44 @@ describe('renderChanges', () => {
     assert.doesNotMatch(pg.upgrade, /batchAlterTable/)
   })
 
+  it('writes a key replaced under a staying AUTO_INCREMENT between auto-increment off and on on MariaDB only', () => {
+    const key = (columns: string[]): SchemaModel => {
+      const [table] = account([column('c0', 'integer', false)]).tables
+      return {
+        tables: [
+          {
+            ...table!,
+            columns: table!.columns.map((c) =>
+              c.name === 'id' ? { ...c, autoIncrement: true } : c,
+            ),
+            primaryKey: { name: null, columns },
+          },
+        ],
+      }
+    }
+    // Each op call's method, and for alterColumn the autoIncrement it sets.
+    const calls = (body: string) =>
+      body
+        .split('await op.')
+        .slice(1)
+        .map((call) => {
+          const method = /^\w+/.exec(call)![0]
+          const on = /\{ autoIncrement: (\w+)/.exec(call)?.[1]
+          return method === 'alterColumn' ? `${method} ${on}` : method
+        })
+    const mysql = autogenerate(renderDialect('mysql'), key(['id']), key(['id', 'c0']))
+    const order = ['alterColumn false', 'dropConstraint', 'createPrimaryKey', 'alterColumn true']
+    assert.deepEqual(calls(mysql.rendered.upgrade), order)
+    assert.deepEqual(calls(mysql.rendered.downgrade), order)
+    assert.match(mysql.rendered.upgrade, /^ {2}\/\/ 'id' must lead a key/)
+    assert.match(
+      mysql.rendered.upgrade,
+      /createPrimaryKey\('pk_account', 'account', \['id', 'c0'\]\)/,
+    )
+    const pg = autogenerate(renderDialect('postgres'), key(['id']), key(['id', 'c0']))
+    assert.deepEqual(calls(pg.rendered.upgrade), ['dropConstraint', 'createPrimaryKey'])
+  })
+
   it('suggests a rename where a table loses and gains a column of the same type', () => {
     const { upgrade } = renderChanges(
       diffSchemas(account([column('name', 'text')]), account([column('title', 'text')])),
