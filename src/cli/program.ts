@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { Option } from 'commander'
-import { Retort, type FileAction } from '../api/retort.js'
+import type { FileAction, Retort } from '../api/retort.js'
 import { UsageError } from '../errors.js'
 import { paintRevisionText, painter, useColor, type Painter } from './color.js'
 import { jsonText } from './json.js'
@@ -136,6 +136,8 @@ export function commandContext(program: Command, io: CliIo, argv: readonly strin
     opened: () => last,
     async open(flags = {}) {
       const g = program.opts<GlobalFlags>()
+      // Loaded here, not above: `--help` and usage errors never need the API behind the commands.
+      const { Retort } = await import('../api/retort.js')
       last = await Retort.open({
         cwd: io.cwd,
         config: g.config,
