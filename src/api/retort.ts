@@ -277,8 +277,10 @@ export class Retort {
     for (const d of options.dependsOn ?? []) checkIdentifier(d)
     // `head` (the default) gets revision's own "several heads" message.
     const head = options.head === undefined || options.head === 'head' ? undefined : [options.head]
+    // The database is read only once the id, parents, label and folder have passed their checks.
     const fill = options.autogenerate
-      ? await (await this.schemaTools()).autogenerateFill(options.wantedSchema)
+      ? async (text: string) =>
+          (await (await this.schemaTools()).autogenerateFill(options.wantedSchema))(text)
       : undefined
     return generateRevision(graph, this.project(), { ...options, parents: head, fill })
   }

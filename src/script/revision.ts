@@ -48,8 +48,11 @@ export interface GenerateRevisionOptions {
   readonly versionPath?: string | undefined
   readonly dependsOn?: readonly string[] | undefined
   readonly revId?: string | undefined
-  /** Rewrites the rendered template before it is written (autogenerate fills in the operations). */
-  readonly fill?: ((text: string) => string) | undefined
+  /**
+   * Rewrites the rendered template before it is written (autogenerate fills
+   * in the operations); called only once everything else has been checked.
+   */
+  readonly fill?: ((text: string) => string | Promise<string>) | undefined
 }
 
 /** A path as printed: relative to the working directory when inside it. */
@@ -64,11 +67,11 @@ export function displayPath(cwd: string, path: string): string {
  * the graph, render the template and write the file atomically. Everything
  * is checked before anything is written (behavior.md d.revision, a.6).
  */
-export function generateRevision(
+export async function generateRevision(
   graph: RevisionMap,
   project: RevisionProject,
   options: GenerateRevisionOptions,
-): RevisionResult {
+): Promise<RevisionResult> {
   const parents = resolveParents(graph, options.parents)
   const { config, cwd } = project
   const display = (path: string): string => displayPath(cwd, path)
@@ -142,7 +145,7 @@ export function generateRevision(
     dependsOn,
     createDate: formatCreateDate(now, config.timezone),
   })
-  const text = options.fill ? options.fill(rendered) : rendered
+  const text = options.fill ? await options.fill(rendered) : rendered
   for (const a of actions)
     if (a.kind === 'directory') mkdirSync(resolve(cwd, a.path), { recursive: true })
   writeFileAtomic(path, text)

@@ -70,6 +70,27 @@ describe('retort schema', () => {
   })
 })
 
+describe('revision --autogenerate', () => {
+  it('checks the id, parents and label before it reads the database', async () => {
+    const project = makeProject({ url: 'postgres://someone@127.0.0.1:1/nowhere' })
+    try {
+      project.write('schema.ts', 'export default { tables: {} }\n')
+      for (const [args, message] of [
+        ['--rev-id bad/id', /^FAILED: .*'bad\/id'/],
+        ['--head nosuch', /^FAILED: .*nosuch/],
+        ['--branch-label base', /^FAILED: .*'base'/],
+      ] as const) {
+        const run = await project.run(`revision --autogenerate -m x ${args}`)
+        assert.equal(run.code, 1, args)
+        assert.match(run.stderr, message, args)
+        assert.doesNotMatch(run.stderr, /connect|127\.0\.0\.1/, args)
+      }
+    } finally {
+      project.remove()
+    }
+  })
+})
+
 describe('schema text form', () => {
   it('writes one block per table with keys, checks, indexes and comments', () => {
     const text = formatSchema({
