@@ -159,7 +159,7 @@ function exitCode(
 function stackWithCauses(error: Error): string {
   const parts = [error.stack ?? `${error.name}: ${error.message}`]
   const seen = new Set<unknown>([error])
-  for (let cause = error.cause; cause !== undefined && !seen.has(cause); ) {
+  for (let cause = error.cause; cause !== undefined && !seen.has(cause);) {
     seen.add(cause)
     parts.push(
       `Caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`,

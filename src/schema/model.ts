@@ -82,7 +82,8 @@ export interface IndexModel {
   readonly where: string | null
 }
 
-export type IndexPart = { readonly column: string; readonly descending: boolean } | { readonly expression: string }
+export type IndexPart =
+  { readonly column: string; readonly descending: boolean } | { readonly expression: string }
 
 /** Which tables a comparison sees: `include`/`exclude` patterns with `*`. */
 export interface TableFilter {

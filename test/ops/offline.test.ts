@@ -334,7 +334,9 @@ const scenarios: readonly Scenario[] = [
         ],
         {
           comment: 'books',
-          foreignKeys: [{ columns: ['author_id'], references: { table: 'author', columns: ['id'] } }],
+          foreignKeys: [
+            { columns: ['author_id'], references: { table: 'author', columns: ['id'] } },
+          ],
           indexes: [
             { name: 'ix_book_author_title', columns: ['author_id', 'title desc'] },
             { name: 'ix_book_isbn', columns: ['isbn'], unique: true },

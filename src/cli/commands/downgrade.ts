@@ -3,7 +3,14 @@ import type { CommandContext } from '../program.js'
 import { verboseOption, xOption } from '../program.js'
 
 /** `retort downgrade <revision>`: revert migrations, or write them as SQL with `--sql`. */
-export function downgradeCommand({ program, out, open, json, outJson, closeLog }: CommandContext): void {
+export function downgradeCommand({
+  program,
+  out,
+  open,
+  json,
+  outJson,
+  closeLog,
+}: CommandContext): void {
   program
     .command('downgrade')
     .description('revert migrations down to a revision')

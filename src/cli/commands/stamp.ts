@@ -10,7 +10,14 @@ interface StampFlags {
 }
 
 /** `retort stamp <revisions...>`: set the version table without running migrations. */
-export function stampCommand({ program, out, open, json, outJson, closeLog }: CommandContext): void {
+export function stampCommand({
+  program,
+  out,
+  open,
+  json,
+  outJson,
+  closeLog,
+}: CommandContext): void {
   program
     .command('stamp')
     .description('set the version table without running migrations')

@@ -16,7 +16,9 @@ export const openScratch: OpenScratch = (url: DatabaseUrl, name: string) =>
       // DROP SCHEMA ... CASCADE locks every object in one transaction, more than
       // max_locks_per_transaction allows for a large schema: tables go first, a batch at a time.
       const { rows } = await sql<{ name: string }>`
-        select tablename as name from pg_catalog.pg_tables where schemaname = ${name}`.execute(admin)
+        select tablename as name from pg_catalog.pg_tables where schemaname = ${name}`.execute(
+        admin,
+      )
       for (let k = 0; k < rows.length; k += DROP_BATCH) {
         const tables = rows.slice(k, k + DROP_BATCH).map((r) => sql.table(`${name}.${r.name}`))
         await sql`drop table if exists ${sql.join(tables)} cascade`.execute(admin)
