@@ -88,11 +88,11 @@ function declaration(changed: boolean): Record<string, Table> {
   return tables
 }
 
-export const moduleText = (changed: boolean): string =>
+const moduleText = (changed: boolean): string =>
   `export default ${JSON.stringify({ tables: declaration(changed) })}\n`
 
 /** A revision creating the unchanged schema with op, so the database is built as Retort builds it. */
-export function initialRevision(): string {
+function initialRevision(): string {
   const body = Object.entries(declaration(false))
     .map(([name, t]) =>
       [

@@ -308,6 +308,16 @@ async function transpileBatch(
   return codes.length === bodies.length && rest === '' ? codes : null
 }
 
+/** How a revision module is turned into CommonJS; sourceLine() must transform the same way. */
+const cjsTransform = (path: string) =>
+  ({
+    loader: /\.m?ts$/.test(path) ? 'ts' : 'js',
+    format: 'cjs',
+    target: 'node20',
+    sourcefile: path,
+    logLevel: 'silent',
+  }) as const
+
 /** esbuild's CommonJS form of one module, or null when it needs a native import. */
 async function transpileOne(
   esbuild: Esbuild,
@@ -315,13 +325,7 @@ async function transpileOne(
   source: string,
 ): Promise<string | null> {
   try {
-    const result = await esbuild.transform(source, {
-      loader: /\.m?ts$/.test(path) ? 'ts' : 'js',
-      format: 'cjs',
-      target: 'node20',
-      sourcefile: path,
-      logLevel: 'silent',
-    })
+    const result = await esbuild.transform(source, cjsTransform(path))
     // A warning is how esbuild says the CommonJS form differs (import.meta, for one).
     if (result.warnings.length > 0 || /\bimport\s*\(|\bimport\.meta\b/.test(result.code))
       return null
@@ -472,14 +476,7 @@ export async function sourceLine(path: string, line: number): Promise<number | u
   try {
     const esbuild = await import('esbuild')
     const { SourceMap } = await import('node:module')
-    const result = await esbuild.transform(source, {
-      loader: /\.m?ts$/.test(path) ? 'ts' : 'js',
-      format: 'cjs',
-      target: 'node20',
-      sourcefile: path,
-      sourcemap: 'external',
-      logLevel: 'silent',
-    })
+    const result = await esbuild.transform(source, { ...cjsTransform(path), sourcemap: 'external' })
     const lines = result.code.split('\n')
     const matches = lines.flatMap((text, i) => (text.trim() === wanted ? [i] : []))
     if (matches.length !== 1) return undefined
